@@ -87,8 +87,10 @@ func TestLoadOrCreateRefusesBadKeys(t *testing.T) {
 		wantErr string
 	}{
 		{
-			name:    "corrupt",
-			setup:   func(t *testing.T, path string) { write(t, path, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage\n"), 0o600) },
+			name: "corrupt",
+			setup: func(t *testing.T, path string) {
+				write(t, path, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\ngarbage\n"), 0o600)
+			},
 			wantErr: "corrupt or not a private key",
 		},
 		{
