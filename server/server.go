@@ -1,0 +1,250 @@
+// Package server is sshblog's SSH server: it authenticates readers, routes
+// each session (the terminal UI for interactive terminals, plain text for
+// commands and sessions without a terminal), and keeps every open terminal
+// UI up to date with the library's live snapshot.
+//
+// New is the one place the server is wired; its middleware chain is listed
+// there, in order, with the reason for each position.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	bm "charm.land/wish/v2/bubbletea"
+	rm "charm.land/wish/v2/recover"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/ui"
+)
+
+// handshakeTimeout bounds how long a connection may take to authenticate,
+// so half-open connections cannot pile up.
+const handshakeTimeout = 30 * time.Second
+
+// Config holds everything a Server depends on.
+type Config struct {
+	// HostSigners are the server's host keys (at least one).
+	HostSigners []gossh.Signer
+	// Library holds the live content; its updates reach open sessions.
+	Library *content.Library
+	// Renderer renders posts for the terminal UI; shared by all sessions.
+	Renderer ui.Renderer
+	// Logger receives one line per session and every recovered panic.
+	Logger *slog.Logger
+	// IdleTimeout closes a connection with no traffic for this long; zero
+	// means never.
+	IdleTimeout time.Duration
+}
+
+// Server is sshblog's SSH server. Create it with New, start it with Serve,
+// and stop it with Shutdown or Close.
+type Server struct {
+	ssh      *ssh.Server
+	library  *content.Library
+	renderer ui.Renderer
+	logger   *slog.Logger
+	programs *programs // open terminal UIs
+
+	mu        sync.Mutex
+	addr      net.Addr      // of the first listener passed to Serve
+	forwarder sync.Once     // starts forwardSnapshots
+	stop      chan struct{} // closed by Shutdown and Close
+	stopped   bool
+}
+
+// New returns a server for cfg. It does not listen yet: see Serve.
+func New(cfg Config) (*Server, error) {
+	switch {
+	case len(cfg.HostSigners) == 0:
+		return nil, errors.New("new server: no host key")
+	case cfg.Library == nil:
+		return nil, errors.New("new server: no content library")
+	case cfg.Renderer == nil:
+		return nil, errors.New("new server: no renderer")
+	case cfg.IdleTimeout < 0:
+		return nil, fmt.Errorf("new server: negative idle timeout %s", cfg.IdleTimeout)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		library:  cfg.Library,
+		renderer: cfg.Renderer,
+		logger:   logger,
+		programs: newPrograms(),
+		stop:     make(chan struct{}),
+	}
+
+	// The middleware chain. wish.WithMiddleware runs the LAST listed FIRST,
+	// so read it bottom-up to follow a session.
+	chain := rm.MiddlewareWithLogger(
+		// A panic anywhere below ends that session only, logged with its
+		// stack, instead of the whole server.
+		slog.NewLogLogger(logger.Handler(), slog.LevelError),
+
+		// Runs last: only interactive terminals without a command get here.
+		// One Bubble Tea program and ui.Model per session.
+		bm.MiddlewareWithProgramHandler(s.newProgram),
+		// Wraps the TUI: forgets the session's program when it ends, however
+		// it ends, and says goodbye when the server is shutting down.
+		s.trackProgram,
+		// Before the TUI: commands and sessions without a PTY get plain text
+		// and never reach Bubble Tea, which would ignore s.Command().
+		s.routeCommands,
+		// Runs first: one log line per session, whichever path it takes.
+		s.logSession,
+	)
+
+	srv, err := wish.NewServer(
+		// Readers are anonymous: accept any public key. The key that actually
+		// authenticated stays available as s.PublicKey() (charm.land/ssh
+		// records it only after the signature is verified), for authors.
+		wish.WithPublicKeyAuth(func(ssh.Context, ssh.PublicKey) bool { return true }),
+		// Clients without a key can still read: accept keyboard-interactive
+		// without asking anything.
+		wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }),
+		// Emulate the PTY (as the sshload baseline does): no OS pseudo-terminal
+		// per session, and window changes reach Bubble Tea. Never
+		// ssh.AllocatePty, which steals the window-change events.
+		ssh.EmulatePty(),
+		wish.WithIdleTimeout(cfg.IdleTimeout),
+		wish.WithVersion("sshblog"),
+		wish.WithMiddleware(chain),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("new server: %w", err)
+	}
+	for _, signer := range cfg.HostSigners {
+		srv.AddHostKey(signer)
+	}
+	srv.HandshakeTimeout = handshakeTimeout
+	s.ssh = srv
+	return s, nil
+}
+
+// Serve accepts connections on l until Shutdown or Close, and returns nil
+// then; any other error ends it early.
+func (s *Server) Serve(l net.Listener) error {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.addr == nil {
+		s.addr = l.Addr()
+	}
+	s.forwarder.Do(func() {
+		updates, unsubscribe := s.library.Subscribe()
+		go s.forwardSnapshots(updates, unsubscribe)
+	})
+	s.mu.Unlock()
+
+	err := s.ssh.Serve(l)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Addr returns the address of the listener Serve was given, or nil before
+// Serve.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+// Shutdown stops accepting connections, asks every terminal UI to quit
+// (the reader is told the server is going away), and waits for open
+// connections to end. When ctx is done first, it closes the remaining
+// connections and returns ctx's error.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopForwarding()
+	if n := s.programs.quitAll(); n > 0 {
+		s.logger.Info("asking open terminal sessions to quit", "sessions", n)
+	}
+	err := s.ssh.Shutdown(ctx)
+	if ctx.Err() != nil {
+		if cerr := s.ssh.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+			s.logger.Warn("close connections", "err", cerr)
+		}
+		return ctx.Err()
+	}
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close closes the listeners and every connection at once.
+func (s *Server) Close() error {
+	s.stopForwarding()
+	s.programs.quitAll()
+	err := s.ssh.Close()
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+func (s *Server) stopForwarding() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.stopped {
+		s.stopped = true
+		close(s.stop)
+	}
+}
+
+// forwardSnapshots passes each snapshot the library publishes on to every
+// open terminal UI, until the server stops.
+func (s *Server) forwardSnapshots(updates <-chan *content.Snapshot, unsubscribe func()) {
+	defer unsubscribe()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case snap := <-updates:
+			s.programs.publish(snap)
+		}
+	}
+}
+
+// logSession logs one line per session when it ends.
+func (s *Server) logSession(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		start := time.Now()
+		next(sess)
+		pty, _, isPty := sess.Pty()
+		attrs := []any{
+			"remote", sess.RemoteAddr().String(),
+			"user", sess.User(),
+			"key", keyFingerprint(sess.PublicKey()),
+			"duration", time.Since(start).Round(time.Millisecond),
+		}
+		if isPty {
+			attrs = append(attrs, "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))
+		}
+		if cmd := sess.RawCommand(); cmd != "" {
+			attrs = append(attrs, "command", cmd)
+		}
+		s.logger.Info("session", attrs...)
+	}
+}
+
+func keyFingerprint(k ssh.PublicKey) string {
+	if k == nil {
+		return "none"
+	}
+	return gossh.FingerprintSHA256(k)
+}
