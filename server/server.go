@@ -120,16 +120,26 @@ func New(cfg Config) (*Server, error) {
 		wish.WithIdleTimeout(cfg.IdleTimeout),
 		wish.WithVersion("sshblog"),
 		wish.WithMiddleware(chain),
+		// Host keys go in as an option: wish.NewServer writes a fresh
+		// id_ed25519 into the working directory when none is set.
+		withHostSigners(cfg.HostSigners),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
 	}
-	for _, signer := range cfg.HostSigners {
-		srv.AddHostKey(signer)
-	}
 	srv.HandshakeTimeout = handshakeTimeout
 	s.ssh = srv
 	return s, nil
+}
+
+// withHostSigners adds the server's host keys.
+func withHostSigners(signers []gossh.Signer) ssh.Option {
+	return func(srv *ssh.Server) error {
+		for _, signer := range signers {
+			srv.AddHostKey(signer)
+		}
+		return nil
+	}
 }
 
 // Serve accepts connections on l until Shutdown or Close, and returns nil
