@@ -1,0 +1,270 @@
+// Command sshblog serves a blog over SSH: `ssh -p 23234 HOST` opens a
+// terminal UI to read its posts and browse the author's book and paper
+// lists.
+//
+// Usage:
+//
+//	sshblog [serve] [--listen ADDR] [--data DIR] [--content DIR] [--config FILE]
+//
+// The wiring lives in Main, so tests boot the whole program in-process.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/hostkeys"
+	"github.com/sshblog/sshblog/server"
+)
+
+// renderCacheBytes bounds the rendered-post cache shared by all sessions.
+const renderCacheBytes = 32 << 20
+
+// defaultGrace is how long a shutdown waits for open sessions to end.
+const defaultGrace = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, a second one kills at once (default handling).
+	context.AfterFunc(ctx, stop)
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run runs the sub-command named by args[0] and returns the exit status.
+// A bare `sshblog` (or one given only flags) means `sshblog serve`.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	name := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	switch name {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "help":
+		printUsage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "sshblog: unknown command %q\n\n", name)
+		printUsage(stderr)
+		return 2
+	}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `Usage: sshblog [COMMAND] [flags]
+
+Commands:
+  serve   serve the blog over SSH (the default)
+  help    show this help
+
+Run "sshblog serve --help" for the flags.
+`)
+}
+
+// serve runs the server until ctx is done (SIGINT, SIGTERM), then shuts it
+// down gracefully and returns 0.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := LoadConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sshblog: %v\n", err)
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "sshblog: %v\n", err)
+		return 2
+	}
+
+	m := NewMain()
+	m.Config = cfg
+	m.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "sshblog: %v\n", err)
+		_ = m.Close()
+		return 1
+	}
+	status := 0
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down", "grace", m.Grace)
+	case err := <-m.ServeErr():
+		m.Logger.Error("server stopped", "err", err)
+		status = 1
+	}
+	if err := m.Close(); err != nil {
+		m.Logger.Error("shut down", "err", err)
+	}
+	return status
+}
+
+// Main is the whole program, wired: host keys, content, renderer, SSH
+// server. Set Config (and optionally Logger and Grace), call Run, and Close
+// when done.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+	Grace  time.Duration // how long Close waits for open sessions to end
+
+	HostKeys []hostkeys.Key   // set by Run
+	Library  *content.Library // set by Run
+	Server   *server.Server   // set by Run
+
+	listener net.Listener
+	serveErr chan error
+}
+
+// NewMain returns a Main with the default configuration, logging to stderr.
+func NewMain() *Main {
+	return &Main{
+		Config: DefaultConfig(),
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Grace:  defaultGrace,
+	}
+}
+
+// DefaultConfig returns the configuration with every setting at its default.
+func DefaultConfig() Config {
+	c, err := LoadConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		panic("default config: " + err.Error()) // the settings table is wrong
+	}
+	return c
+}
+
+// Run loads the host keys and content, starts listening and serving in the
+// background, and logs how to connect. It returns once the server accepts
+// connections; a fatal problem (a bad host key, invalid content, a busy
+// port) is returned as an error.
+func (m *Main) Run(ctx context.Context) error {
+	keyDir := filepath.Join(m.Config.DataDir, "hostkeys")
+	keys, err := hostkeys.LoadOrCreate(keyDir)
+	if err != nil {
+		return err
+	}
+	m.HostKeys = keys
+
+	snap, source, err := m.loadContent()
+	if err != nil {
+		return err
+	}
+	for _, w := range snap.Warnings() {
+		m.Logger.Warn("content", "problem", w.String())
+	}
+	m.Library = content.NewLibrary(snap)
+
+	signers := make([]gossh.Signer, len(keys))
+	for i, k := range keys {
+		signers[i] = k.Signer
+	}
+	srv, err := server.New(server.Config{
+		HostSigners: signers,
+		Library:     m.Library,
+		Renderer:    render.New(renderCacheBytes),
+		Logger:      m.Logger,
+		IdleTimeout: m.Config.IdleTimeout,
+	})
+	if err != nil {
+		return err
+	}
+	m.Server = srv
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", m.Config.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.listener = ln
+	m.serveErr = make(chan error, 1)
+	go func() {
+		if err := srv.Serve(ln); err != nil {
+			m.serveErr <- err
+		}
+	}()
+
+	m.Logger.Info("listening", "addr", ln.Addr().String())
+	for _, k := range keys {
+		m.Logger.Info("host key", "type", k.Type(), "fingerprint", k.Fingerprint, "path", k.Path, "created", k.Created)
+	}
+	m.Logger.Info("content", "source", source, "posts", len(snap.Posts()), "books", len(snap.Books()), "papers", len(snap.Papers()))
+	m.Logger.Info("connect with: " + connectHint(m.Config.Listen, ln.Addr()))
+	return nil
+}
+
+// loadContent loads the blog to serve and says where it came from.
+func (m *Main) loadContent() (*content.Snapshot, string, error) {
+	var fsys fs.FS
+	source := "embedded sample"
+	if dir := m.Config.ContentDir; dir != "" {
+		fsys, source = os.DirFS(dir), dir
+	} else {
+		fsys = sample.FS()
+	}
+	snap, err := content.Load(fsys, "")
+	if err != nil {
+		return nil, "", fmt.Errorf("load content from %s:\n%w", source, err)
+	}
+	return snap, source, nil
+}
+
+// Addr returns the address the server listens on, or nil before Run.
+func (m *Main) Addr() net.Addr {
+	if m.listener == nil {
+		return nil
+	}
+	return m.listener.Addr()
+}
+
+// ServeErr returns a channel that receives an error if the server stops
+// serving by itself (not through Close).
+func (m *Main) ServeErr() <-chan error { return m.serveErr }
+
+// Close stops accepting connections, asks open terminal sessions to quit,
+// waits up to Grace for sessions to end, then closes what is left. It
+// returns nil in both cases: closing readers' sessions after the grace
+// period is the expected way to stop.
+func (m *Main) Close() error {
+	if m.Server == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.Grace)
+	defer cancel()
+	err := m.Server.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		m.Logger.Warn("closed the sessions still open after the grace period", "grace", m.Grace)
+		return nil
+	}
+	return err
+}
+
+// connectHint returns the ssh command that reaches a server configured to
+// listen on listen and actually listening on addr (whose port is the real
+// one when listen asked for port 0).
+func connectHint(listen string, addr net.Addr) string {
+	host, _, _ := net.SplitHostPort(listen)
+	_, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	if port == "22" {
+		return "ssh " + host
+	}
+	return "ssh -p " + port + " " + host
+}
