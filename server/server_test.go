@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -513,5 +514,22 @@ func waitFor(t *testing.T, cond func() bool, msg func() string) {
 			t.Fatal(msg())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// wish.NewServer writes a fresh id_ed25519 into the working directory when
+// it is given no host key; New must give it ours first.
+func TestNewWritesNoFiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if _, err := New(Config{HostSigners: []gossh.Signer{clientKey(t)}, Library: content.NewLibrary(testSnapshot()), Renderer: bodyRenderer{}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Fatalf("New wrote files into the working directory: %v", entries)
 	}
 }
