@@ -1,0 +1,621 @@
+package ui
+
+import (
+	"errors"
+	"image/color"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render"
+)
+
+func newTestDriver(t *testing.T) (*driver, *wrapRenderer) {
+	t.Helper()
+	r := &wrapRenderer{}
+	d := newDriver(t, Options{Snapshot: testBlog(), Renderer: r, Width: 80, Height: 24})
+	return d, r
+}
+
+// depth is the number of pages on the active section's stack.
+func (d *driver) depth() int { return len(d.m.stacks[d.m.active]) }
+
+func TestSectionKeys(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want section
+	}{
+		{nil, sectionPosts},
+		{[]string{"tab"}, sectionBooks},
+		{[]string{"tab", "tab"}, sectionPapers},
+		{[]string{"tab", "tab", "tab"}, sectionTags},
+		{[]string{"tab", "tab", "tab", "tab"}, sectionPosts},
+		{[]string{"shift+tab"}, sectionTags},
+		{[]string{"shift+tab", "shift+tab"}, sectionPapers},
+		{[]string{"3"}, sectionPapers},
+		{[]string{"4", "1"}, sectionPosts},
+		{[]string{"2"}, sectionBooks},
+		{[]string{"enter", "tab"}, sectionBooks}, // from the reader
+		{[]string{"enter", "4"}, sectionTags},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.keys, ","), func(t *testing.T) {
+			d, _ := newTestDriver(t)
+			d.keys(tc.keys...)
+			if d.m.active != tc.want {
+				t.Fatalf("section %d, want %d", d.m.active, tc.want)
+			}
+			if d.quit {
+				t.Fatal("quit")
+			}
+			d.checkScreen()
+			label := d.m.d.msgs.sections[tc.want]
+			d.mustContain(label)
+		})
+	}
+}
+
+func TestBackAndQuit(t *testing.T) {
+	tests := []struct {
+		name      string
+		keys      []string
+		wantDepth int
+		wantQuit  bool
+		wantPage  string // a type name
+	}{
+		{"q at the top quits", []string{"q"}, 1, true, "*ui.postsPage"},
+		{"ctrl+c quits anywhere", []string{"enter", "ctrl+c"}, 2, true, "*ui.reader"},
+		{"esc at the top stays", []string{"esc"}, 1, false, "*ui.postsPage"},
+		{"backspace at the top stays", []string{"backspace"}, 1, false, "*ui.postsPage"},
+		{"enter opens the reader", []string{"enter"}, 2, false, "*ui.reader"},
+		{"q leaves the reader", []string{"enter", "q"}, 1, false, "*ui.postsPage"},
+		{"esc leaves the reader", []string{"enter", "esc"}, 1, false, "*ui.postsPage"},
+		{"backspace leaves the reader", []string{"enter", "backspace"}, 1, false, "*ui.postsPage"},
+		{"q twice from the reader quits", []string{"enter", "q", "q"}, 1, true, "*ui.postsPage"},
+		{"book details", []string{"2", "enter"}, 2, false, "*ui.detailPage"},
+		{"book details open the post", []string{"2", "enter", "enter"}, 3, false, "*ui.reader"},
+		{"back from the post to the book", []string{"2", "enter", "enter", "esc"}, 2, false, "*ui.detailPage"},
+		{"back to the books", []string{"2", "enter", "enter", "esc", "q"}, 1, false, "*ui.listPage"},
+		{"paper details", []string{"3", "enter"}, 2, false, "*ui.detailPage"},
+		{"tag posts", []string{"4", "enter"}, 2, false, "*ui.postsPage"},
+		{"tag post opens", []string{"4", "enter", "enter"}, 3, false, "*ui.reader"},
+		{"esc clears a filter before leaving", []string{"/", "gamma", "enter", "esc"}, 1, false, "*ui.postsPage"},
+		{"? does not quit", []string{"?", "?"}, 1, false, "*ui.postsPage"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, _ := newTestDriver(t)
+			d.keys(tc.keys...)
+			if d.quit != tc.wantQuit {
+				t.Fatalf("quit = %v, want %v", d.quit, tc.wantQuit)
+			}
+			if d.depth() != tc.wantDepth {
+				t.Fatalf("depth %d, want %d", d.depth(), tc.wantDepth)
+			}
+			if got := typeName(d.m.top()); got != tc.wantPage {
+				t.Fatalf("page %s, want %s", got, tc.wantPage)
+			}
+			d.checkScreen()
+		})
+	}
+}
+
+func typeName(p page) string {
+	switch p.(type) {
+	case *postsPage:
+		return "*ui.postsPage"
+	case *listPage:
+		return "*ui.listPage"
+	case *detailPage:
+		return "*ui.detailPage"
+	case *reader:
+		return "*ui.reader"
+	}
+	return "?"
+}
+
+func TestOneReaderPerSession(t *testing.T) {
+	d, _ := newTestDriver(t)
+	d.keys("enter") // reader in Posts
+	first := d.m.reader
+	d.keys("2", "enter", "enter") // another post from Books
+	if d.m.reader == first || d.m.reader == nil {
+		t.Fatal("want a new reader")
+	}
+	if d.keys("1"); d.depth() != 1 {
+		t.Fatalf("Posts still has the old reader: depth %d", d.depth())
+	}
+}
+
+func TestFilter(t *testing.T) {
+	d, _ := newTestDriver(t)
+	d.keys("/")
+	if !d.m.top().inputFocused() {
+		t.Fatal("filter input not focused")
+	}
+	// While typing, q and digits are text, and help shows only the
+	// input's keys.
+	d.keys("q1")
+	if d.quit || d.m.active != sectionPosts {
+		t.Fatal("q or 1 acted as a command while filtering")
+	}
+	d.mustContain("Filter: q1", "Nothing matches.")
+	d.mustNotContain("quit", "next section")
+	d.keys("backspace", "backspace", "数据")
+	d.mustContain("数据库 笔记")
+	d.mustNotContain("Alpha release notes", "Gamma rays")
+	d.keys("enter")
+	if d.m.top().inputFocused() {
+		t.Fatal("enter did not apply the filter")
+	}
+	d.mustContain("Filter: 数据", "1/1", "clear filter")
+	d.keys("enter")
+	if r := d.m.reader; r == nil || r.post.Slug != "beta" {
+		t.Fatal("enter on the filtered list did not open beta")
+	}
+	d.keys("esc", "esc")
+	d.mustContain("Alpha release notes", "Gamma rays")
+	// Case-insensitive, several terms, tags match too.
+	d.keys("/", "GAMMA go", "enter")
+	d.mustContain("Gamma rays")
+	d.mustNotContain("Alpha release notes")
+	// esc while typing drops the filter.
+	d.keys("esc", "/", "zzz", "esc")
+	d.mustContain("Alpha release notes", "Gamma rays", "3/3") // the selection from before
+	d.checkScreen()
+}
+
+func TestFilterKeepsSelection(t *testing.T) {
+	d, _ := newTestDriver(t)
+	d.keys("j", "j") // gamma
+	d.keys("/", "a", "esc")
+	if got := d.m.top().(*postsPage).list.selected(); got != 2 {
+		t.Fatalf("selected %d after cancelling the filter, want 2 (gamma)", got)
+	}
+}
+
+func TestListNavigation(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want int
+	}{
+		{[]string{"j"}, 1},
+		{[]string{"down", "down", "down", "down"}, 2},
+		{[]string{"G"}, 2},
+		{[]string{"end", "k"}, 1},
+		{[]string{"G", "g"}, 0},
+		{[]string{"G", "home"}, 0},
+		{[]string{"pgdown"}, 2},
+		{[]string{"space", "b"}, 0},
+		{[]string{"up"}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.keys, ","), func(t *testing.T) {
+			d, _ := newTestDriver(t)
+			d.keys(tc.keys...)
+			if got := d.m.top().(*postsPage).list.cursor; got != tc.want {
+				t.Fatalf("cursor %d, want %d", got, tc.want)
+			}
+		})
+	}
+	d, _ := newTestDriver(t)
+	d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if got := d.m.top().(*postsPage).list.cursor; got != 1 {
+		t.Fatalf("wheel: cursor %d, want 1", got)
+	}
+}
+
+// openAlpha opens the first post and waits for its rendering.
+func openAlpha(t *testing.T) (*driver, *wrapRenderer) {
+	t.Helper()
+	d, r := newTestDriver(t)
+	d.keys("enter")
+	if d.m.reader == nil || d.m.reader.have.post == nil {
+		t.Fatal("reader not rendered")
+	}
+	return d, r
+}
+
+func TestReaderScrolling(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want func(h, max int) int
+	}{
+		{[]string{"j"}, func(h, max int) int { return 1 }},
+		{[]string{"down", "down", "up"}, func(h, max int) int { return 1 }},
+		{[]string{"k"}, func(h, max int) int { return 0 }},
+		{[]string{"space"}, func(h, max int) int { return h }},
+		{[]string{"pgdown"}, func(h, max int) int { return h }},
+		{[]string{"f", "b"}, func(h, max int) int { return 0 }},
+		{[]string{"pgdown", "pgup"}, func(h, max int) int { return 0 }},
+		{[]string{"d"}, func(h, max int) int { return h / 2 }},
+		{[]string{"G"}, func(h, max int) int { return max }},
+		{[]string{"end"}, func(h, max int) int { return max }},
+		{[]string{"G", "g"}, func(h, max int) int { return 0 }},
+		{[]string{"G", "home"}, func(h, max int) int { return 0 }},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.keys, ","), func(t *testing.T) {
+			d, _ := openAlpha(t)
+			d.keys(tc.keys...)
+			r := d.m.reader
+			h := r.vp.Height()
+			maxY := r.vp.TotalLineCount() - h
+			if got, want := r.vp.YOffset(), tc.want(h, maxY); got != want {
+				t.Fatalf("offset %d, want %d", got, want)
+			}
+			d.checkScreen()
+		})
+	}
+	t.Run("wheel", func(t *testing.T) {
+		d, _ := openAlpha(t)
+		d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+		if got := d.m.reader.vp.YOffset(); got != 3 {
+			t.Fatalf("offset %d after a wheel step, want 3", got)
+		}
+	})
+	t.Run("percent", func(t *testing.T) {
+		d, _ := openAlpha(t)
+		d.mustContain("0%")
+		d.keys("G")
+		d.mustContain("100%")
+	})
+}
+
+func TestReaderHeader(t *testing.T) {
+	d, _ := openAlpha(t)
+	// 120 lines of four words: 480 words at 230 a minute.
+	d.mustContain("Alpha release notes", "2021-03-01", "#go #release", "3 min read")
+}
+
+func TestReaderSearch(t *testing.T) {
+	d, _ := openAlpha(t)
+	d.keys("/", "needle")
+	r := d.m.reader
+	if !r.inputFocused() {
+		t.Fatal("search input not focused")
+	}
+	// Matches appear as you type; case-insensitive; "needle and NEEDLE"
+	// is two matches.
+	if len(r.matches) != 4 {
+		t.Fatalf("%d matches, want 4: %v", len(r.matches), r.matches)
+	}
+	d.keys("enter")
+	line := func() int { return r.matches[r.current].line }
+	if r.current != 0 || line() != 9 {
+		t.Fatalf("current match %d on line %d, want the first (line 9)", r.current, line())
+	}
+	d.mustContain("1/4")
+	steps := []struct {
+		key      string
+		want     int
+		wantLine int
+	}{
+		{"n", 1, 59}, {"n", 2, 59}, {"n", 3, 109}, {"n", 0, 9}, // wraps
+		{"N", 3, 109}, {"N", 2, 59},
+	}
+	for _, s := range steps {
+		d.keys(s.key)
+		if r.current != s.want || line() != s.wantLine {
+			t.Fatalf("after %s: match %d on line %d, want %d on line %d", s.key, r.current, line(), s.want, s.wantLine)
+		}
+		y, h := r.vp.YOffset(), r.vp.Height()
+		if line() < y || line() >= y+h {
+			t.Fatalf("after %s: match line %d not in view [%d,%d)", s.key, line(), y, y+h)
+		}
+	}
+	// The current match is highlighted with its own style.
+	if !strings.Contains(d.m.View().Content, d.m.d.styles.CurrentMatch.Render("needle")) &&
+		!strings.Contains(d.m.View().Content, d.m.d.styles.CurrentMatch.Render("NEEDLE")) {
+		t.Fatal("current match not highlighted")
+	}
+	d.checkScreen()
+	// esc clears the search; then esc leaves.
+	d.keys("esc")
+	if r.query != "" || r.matches != nil || d.depth() != 2 {
+		t.Fatal("esc did not just clear the search")
+	}
+	d.keys("esc")
+	if d.depth() != 1 {
+		t.Fatal("second esc did not leave the reader")
+	}
+}
+
+func TestReaderSearchStartsFromPosition(t *testing.T) {
+	d, _ := openAlpha(t)
+	d.keys("j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j") // line 20
+	d.keys("/", "needle", "enter")
+	if r := d.m.reader; r.matches[r.current].line != 59 {
+		t.Fatalf("first match after line 20 should be on 59, got %d", r.matches[r.current].line)
+	}
+	d.keys("/", "no such words", "enter")
+	d.mustContain("no match")
+}
+
+func TestFindMatchesCJK(t *testing.T) {
+	lines := []string{"在源码方面，学习了一下 Argo", "\x1b[1m数据库\x1b[0m系统内幕和数据库", "İstanbul ﬁle"}
+	got := findMatches(lines, "数据库")
+	want := []match{{1, 0, 6}, {1, 16, 22}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if got := findMatches(lines, "argo"); len(got) != 1 || got[0] != (match{0, 23, 27}) {
+		t.Fatalf("argo: %v", got)
+	}
+	// Lower-casing changes byte lengths here; positions must stay in cells.
+	if got := findMatches(lines, "stanbul"); len(got) != 1 || got[0] != (match{2, 1, 8}) {
+		t.Fatalf("stanbul: %v", got)
+	}
+}
+
+func TestNextPreviousPost(t *testing.T) {
+	d, _ := openAlpha(t)
+	steps := []struct {
+		key, want string
+	}{
+		{"[", "alpha"}, // newest: nothing before it
+		{"]", "beta"},
+		{"]", "gamma"},
+		{"]", "gamma"}, // oldest
+		{"[", "beta"},
+	}
+	for _, s := range steps {
+		d.keys(s.key)
+		r := d.m.reader
+		if r.post.Slug != s.want {
+			t.Fatalf("after %s: %s, want %s", s.key, r.post.Slug, s.want)
+		}
+		if r.have.post != r.post {
+			t.Fatalf("after %s: not rendered", s.key)
+		}
+		if r.vp.YOffset() != 0 {
+			t.Fatalf("after %s: new post not at the top", s.key)
+		}
+	}
+}
+
+func TestResizeKeepsPlace(t *testing.T) {
+	d, r := openAlpha(t)
+	rd := d.m.reader
+	for rd.percent() < 50 {
+		d.keys("j")
+	}
+	topLine := func() string { return strings.Fields(strings.TrimSpace(rd.lines[rd.vp.YOffset()]))[1] }
+	before := topLine()
+	d.size(60, 30)
+	if r.last().width != 58 {
+		t.Fatalf("not re-rendered at the new width: %+v", r.last())
+	}
+	if rd.have.width != 58 {
+		t.Fatal("new rendering not shown")
+	}
+	if got := rd.percent(); got < 45 || got > 55 {
+		t.Fatalf("position %d%% after resize, want about 50%%", got)
+	}
+	if after := topLine(); after != before {
+		t.Fatalf("top line moved from line %s to %s", before, after)
+	}
+	d.checkScreen()
+	// At the end stays at the end.
+	d.keys("G")
+	d.size(100, 20)
+	if !rd.vp.AtBottom() {
+		t.Fatal("left the end on resize")
+	}
+}
+
+func TestStaleRenderDropped(t *testing.T) {
+	d, _ := openAlpha(t)
+	rd := d.m.reader
+	lines := len(rd.lines)
+	stale := renderedMsg{key: renderKey{post: rd.post, width: 10, theme: render.Dark}, out: "stale"}
+	d.send(stale)
+	if len(rd.lines) != lines || rd.have.width == 10 {
+		t.Fatal("a rendering for an old width was shown")
+	}
+	other := renderedMsg{key: renderKey{post: &content.Post{}, width: rd.col, theme: render.Dark}, out: "other"}
+	d.send(other)
+	if rd.have.post != rd.post {
+		t.Fatal("a rendering of another post was shown")
+	}
+}
+
+func TestRenderingLineWhileWaiting(t *testing.T) {
+	r := &wrapRenderer{}
+	s := testBlog()
+	m := New(Options{Snapshot: s, Renderer: r, Width: 80, Height: 24})
+	_, cmd := m.Update(openPostMsg{post: s.Posts()[0]})
+	if cmd == nil {
+		t.Fatal("no render command")
+	}
+	if v := m.View().Content; !strings.Contains(v, "rendering…") {
+		t.Fatalf("no rendering line:\n%s", v)
+	}
+}
+
+func TestRenderError(t *testing.T) {
+	r := &wrapRenderer{fail: errors.New("boom")}
+	d := newDriver(t, Options{Snapshot: testBlog(), Renderer: r, Width: 80, Height: 24})
+	d.keys("enter")
+	d.mustContain("could not render this post: boom", "line 1 of alpha")
+	d.checkScreen()
+}
+
+func TestRendererPanicIsContained(t *testing.T) {
+	r := &wrapRenderer{render: func(*content.Post, int) string { panic("bad") }}
+	d := newDriver(t, Options{Snapshot: testBlog(), Renderer: r, Width: 80, Height: 24})
+	d.keys("enter")
+	d.mustContain("renderer panicked: bad")
+}
+
+func TestTheme(t *testing.T) {
+	d, r := openAlpha(t)
+	if r.last().theme != render.Dark {
+		t.Fatalf("first rendering in %s, want dark until the terminal answers", r.last().theme)
+	}
+	dark := d.m.d.styles
+	d.send(tea.BackgroundColorMsg{Color: color.White})
+	if r.last().theme != render.Light || d.m.reader.have.theme != render.Light {
+		t.Fatal("post not re-rendered light")
+	}
+	if d.m.d.styles == dark {
+		t.Fatal("styles not rebuilt")
+	}
+	d.send(tea.BackgroundColorMsg{Color: color.Black})
+	if r.last().theme != render.Dark {
+		t.Fatal("not back to dark")
+	}
+
+	plain := &wrapRenderer{}
+	p := newDriver(t, Options{Snapshot: testBlog(), Renderer: plain, Plain: true, Width: 80, Height: 24})
+	if p.m.Init() != nil {
+		t.Fatal("plain mode asks for the background colour")
+	}
+	p.keys("enter")
+	p.send(tea.BackgroundColorMsg{Color: color.White})
+	if plain.last().theme != render.Plain {
+		t.Fatalf("plain mode rendered %s", plain.last().theme)
+	}
+}
+
+func TestSizes(t *testing.T) {
+	sizes := [][2]int{{0, 0}, {1, 1}, {0, 24}, {80, 0}, {-5, -5}, {39, 12}, {40, 11}, {40, 12}, {10000, 10000}, {10000, 3}, {3, 10000}, {80, 24}}
+	screens := map[string][]string{
+		"posts":         nil,
+		"reader":        {"enter"},
+		"reader search": {"enter", "/", "needle"},
+		"full help":     {"?"},
+		"books":         {"2"},
+		"book":          {"2", "enter"},
+		"papers":        {"3"},
+		"paper":         {"3", "enter"},
+		"tags":          {"4"},
+		"tag":           {"4", "enter"},
+		"filter":        {"/", "a"},
+	}
+	for _, keys := range screens {
+		for _, sz := range sizes {
+			d, _ := newTestDriver(t)
+			d.keys(keys...)
+			d.size(sz[0], sz[1])
+			d.checkScreen()
+			if sz[0]*sz[1] <= 1<<16 { // the huge screens take long under -race
+				d.keys("j", "G", "k")
+				d.checkScreen()
+			}
+		}
+	}
+	d, _ := newTestDriver(t)
+	d.size(30, 10)
+	d.mustContain("too small", "40×12", "30×10")
+	d.size(39, 30)
+	d.mustContain("too small")
+	d.size(40, 12)
+	d.mustNotContain("too small")
+	d.mustContain("Alpha release notes")
+
+	zh := newDriver(t, Options{Snapshot: seedBlog(t), Renderer: &wrapRenderer{}, Width: 30, Height: 10})
+	zh.mustContain("终端窗口太小了")
+	zh.checkScreen()
+}
+
+func TestNothingToShow(t *testing.T) {
+	empty := content.NewSnapshot(content.Site{}, nil, nil, nil, nil, "")
+	d := newDriver(t, Options{Snapshot: empty, Width: 80, Height: 24})
+	d.mustContain("No posts yet.")
+	d.keys("enter", "/", "j")
+	if d.depth() != 1 || d.m.top().inputFocused() {
+		t.Fatal("an empty list opened something")
+	}
+	for _, s := range []struct{ key, want string }{{"2", "No books yet."}, {"3", "No papers yet."}, {"4", "No tags yet."}} {
+		d.keys(s.key, "enter")
+		d.mustContain(s.want)
+		d.checkScreen()
+	}
+	// No snapshot and no renderer at all still works.
+	n := newDriver(t, Options{Width: 80, Height: 24})
+	n.checkScreen()
+}
+
+func TestHostileStrings(t *testing.T) {
+	long := strings.Repeat("很长的标题 very long title ", 400)
+	p := newPost("long", long, "2021-01-01", []string{strings.Repeat("t", 300)}, 5, nil)
+	p.Description = long
+	p.Modified = day("2021-01-02")
+	book := content.Book{Title: long, Authors: []string{long}, Note: long + "\n\n" + long, Post: "long", Rating: 99}
+	paper := content.Paper{Title: "\n\n", Venue: long, Topic: long}
+	s := content.NewSnapshot(content.Site{Title: long, Language: "zh"}, []*content.Post{p}, []content.Book{book}, []content.Paper{paper}, nil, "")
+	for _, keys := range [][]string{nil, {"enter"}, {"2", "enter"}, {"3", "enter"}, {"4"}, {"4", "enter"}} {
+		for _, sz := range [][2]int{{40, 12}, {80, 24}, {200, 50}} {
+			d := newDriver(t, Options{Snapshot: s, Renderer: &wrapRenderer{}, Width: sz[0], Height: sz[1]})
+			d.keys(keys...)
+			d.checkScreen()
+		}
+	}
+}
+
+func TestHelpShowsWorkingKeys(t *testing.T) {
+	d, _ := newTestDriver(t)
+	d.mustContain("enter open", "/ filter", "q quit", "? more")
+	d.mustNotContain("n next match", "back")
+	d.keys("enter")
+	d.mustContain("/ search", "] next post", "q/esc back")
+	d.mustNotContain("[ prev post", "n next match", "r reload", "q quit") // newest post; no search
+	d.keys("/", "needle", "enter")
+	d.mustContain("n next match")
+	d.keys("?")
+	d.mustContain("G/end", "bottom", "force quit", "1-4", "sections", "less")
+	d.keys("?", "2")
+	d.mustContain("enter open", "q quit")
+}
+
+func TestChinese(t *testing.T) {
+	d := newDriver(t, Options{Snapshot: seedBlog(t), Renderer: &wrapRenderer{}, Width: 80, Height: 24})
+	d.mustContain("文章", "书单", "论文", "标签", "2020 年终总结", "打开", "筛选", "退出")
+	d.keys("enter")
+	d.mustContain("更新于 2020-12-26", "分钟", "返回")
+	d.keys("q", "2")
+	d.mustContain("数据库系统内幕", "译 茄子, Eric", "已读", "重读")
+	d.keys("j", "enter")
+	d.mustContain("作者", "Alex Petrov", "译者", "推荐", "文章", "2020 年终总结 (2020-12-26)")
+}
+
+func TestReadingMinutes(t *testing.T) {
+	tests := []struct {
+		body string
+		want int
+	}{
+		{"", 1},
+		{strings.Repeat("字", 400*3), 3},
+		{strings.Repeat("word ", 230*2), 2},
+		{strings.Repeat("字", 400) + strings.Repeat(" word", 230), 2},
+	}
+	for _, tc := range tests {
+		if got := readingMinutes(tc.body); got != tc.want {
+			t.Errorf("readingMinutes(%d bytes) = %d, want %d", len(tc.body), got, tc.want)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"hello world", 5, []string{"hello", "world"}},
+		{"数据库系统内幕。推荐", 6, []string{"数据库", "系统内", "幕。推", "荐"}}, // never "。" first
+		{"（括号）里", 4, []string{"（括", "号）", "里"}},               // nor "（" last
+		{"a\nb", 10, []string{"a", "b"}},
+		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		{"字", 1, []string{"字"}},
+		{"", 5, []string{""}},
+	}
+	for _, tc := range tests {
+		got := wrap(tc.in, tc.width)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("wrap(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+	}
+}

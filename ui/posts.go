@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sshblog/sshblog/content"
+)
+
+const dateLayout = "2006-01-02"
+
+// postRows shows posts, two lines each: a featured mark, the title and the
+// date; then the tags and the description (or the first paragraph).
+type postRows struct {
+	d     *deps
+	posts []*content.Post
+}
+
+func (r postRows) Len() int        { return len(r.posts) }
+func (r postRows) ID(i int) string { return r.posts[i].Slug }
+
+func (r postRows) Match(i int, terms []string) bool {
+	p := r.posts[i]
+	return matchesAll(terms, p.Title, p.Description, p.Headline, strings.Join(p.Tags, " "),
+		strings.Join(p.Categories, " "), p.Slug, p.Date.Format(dateLayout))
+}
+
+func (r postRows) Row(i, width int, selected bool) string {
+	st := r.d.styles
+	p := r.posts[i]
+	titleStyle := st.ItemTitle
+	if selected {
+		titleStyle = st.ItemActive
+	}
+	mark := "  "
+	if p.Featured {
+		mark = st.Star.Render("★") + " "
+	}
+	date := ""
+	if !p.Date.IsZero() {
+		date = st.Meta.Render(p.Date.Format(dateLayout))
+	}
+	line1 := alignRight(mark+titleStyle.Render(oneLine(p.Title)), date, width)
+
+	var parts []string
+	if len(p.Tags) > 0 {
+		parts = append(parts, "#"+strings.Join(p.Tags, " #"))
+	}
+	desc := p.Description
+	if desc == "" {
+		desc = p.Headline
+	}
+	if desc == "" {
+		desc = excerpt(p.Body)
+	}
+	if desc != "" {
+		parts = append(parts, desc)
+	}
+	line2 := "  " + st.Faint.Render(truncate(oneLine(strings.Join(parts, " · ")), width-2))
+	return line1 + "\n" + line2
+}
+
+// postsPage lists every post, or the posts with one tag.
+type postsPage struct {
+	d    *deps
+	tag  string // "" for every post
+	list itemList
+	w, h int
+}
+
+// newPostsPage returns the list of posts of s, or of those tagged tag.
+func newPostsPage(d *deps, s *content.Snapshot, tag string) *postsPage {
+	p := &postsPage{d: d, tag: tag}
+	p.list = newItemList(d, postRows{d: d, posts: p.posts(s)}, 2, 1, d.msgs.noPosts)
+	return p
+}
+
+func (p *postsPage) posts(s *content.Snapshot) []*content.Post {
+	if p.tag != "" {
+		return s.PostsTagged(p.tag)
+	}
+	return s.Posts()
+}
+
+func (p *postsPage) refresh(s *content.Snapshot) {
+	p.list.empty = p.d.msgs.noPosts
+	p.list.setSource(postRows{d: p.d, posts: p.posts(s)})
+}
+
+func (p *postsPage) headingLines() int {
+	if p.tag != "" {
+		return 2
+	}
+	return 0
+}
+
+func (p *postsPage) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.list.SetSize(w, max(1, h-p.headingLines()))
+}
+
+func (p *postsPage) Update(msg tea.Msg) tea.Cmd {
+	return p.list.Update(msg, func(i int) tea.Cmd {
+		return send(openPostMsg{post: p.list.src.(postRows).posts[i]})
+	})
+}
+
+func (p *postsPage) View() string {
+	v := p.list.View()
+	if p.tag != "" {
+		n := p.list.src.Len()
+		head := p.d.styles.Heading.Render(fmt.Sprintf(p.d.msgs.postsTagged, oneLine(p.tag))) +
+			p.d.styles.Meta.Render(fmt.Sprintf(" (%d)", n))
+		v = truncate(head, p.w) + "\n\n" + v
+	}
+	return fitBlock(v, p.w, p.h)
+}
+
+func (p *postsPage) back() bool         { return p.list.back() }
+func (p *postsPage) inputFocused() bool { return p.list.filtering() }
+
+func (p *postsPage) ShortHelp() []key.Binding  { return p.list.shortHelp(p.d.keys.Open) }
+func (p *postsPage) FullHelp() [][]key.Binding { return p.list.fullHelp(p.d.keys.Open) }

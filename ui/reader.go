@@ -1,0 +1,498 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render"
+)
+
+// maxColumn caps the reading column: longer lines are hard to read.
+const maxColumn = 100
+
+// renderKey names one rendering of a post. The post pointer identifies the
+// version: a publish makes a new *content.Post.
+type renderKey struct {
+	post  *content.Post
+	width int
+	theme render.Theme
+}
+
+// renderedMsg carries a finished rendering back to the reader.
+type renderedMsg struct {
+	key renderKey
+	out string
+	err error
+}
+
+// searchedMsg carries the matches of a search back to the reader.
+type searchedMsg struct {
+	seq     int
+	matches []match
+}
+
+// reader shows one post: a header with its title, dates, tags and reading
+// time, the rendered body in a scrolling viewport, and a status line with the
+// position, search and live-update notices.
+type reader struct {
+	d        *deps
+	renderer Renderer
+	snap     *content.Snapshot
+	site     content.Site
+
+	post    *content.Post // the version being read
+	latest  *content.Post // a newer published version, until r reloads it
+	removed bool          // the post is no longer published
+	minutes int
+
+	theme render.Theme
+	w, h  int
+	left  int // margin before the column
+	col   int // column width
+
+	want     renderKey // what the reader should show
+	have     renderKey // what lines holds
+	inFlight bool      // a render command is running
+	lines    []string  // rendered body, one entry a line
+	err      error     // the last rendering error
+	vp       viewport.Model
+
+	input   *textinput.Model // non-nil while the search is being typed
+	query   string
+	matches []match
+	current int // index into matches; -1 for none
+	origin  int // top line when the search began
+	seq     int // search generation, to drop stale results
+}
+
+// newReader opens p from snapshot s.
+func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, theme render.Theme) *reader {
+	rd := &reader{d: d, renderer: r, theme: theme, vp: newViewport(), current: -1}
+	rd.vp.MouseWheelDelta = 3
+	rd.snap, rd.site = s, s.Site()
+	rd.show(p)
+	return rd
+}
+
+// show switches to post p, from the top.
+func (r *reader) show(p *content.Post) {
+	r.post, r.latest, r.removed = p, nil, false
+	r.minutes = readingMinutes(p.Body)
+	r.lines, r.have, r.err = nil, renderKey{}, nil
+	r.vp.SetContentLines(nil)
+	r.vp.GotoTop()
+	r.clearSearch()
+	r.want = renderKey{post: p, width: r.col, theme: r.theme}
+}
+
+// setTheme re-renders in another theme, keeping the place.
+func (r *reader) setTheme(t render.Theme) {
+	r.theme = t
+	r.want.theme = t
+}
+
+func (r *reader) refresh(s *content.Snapshot) {
+	r.snap = s
+	p, ok := s.Post(r.post.Slug)
+	switch {
+	case !ok:
+		r.removed, r.latest = true, nil
+	case p.Hash != r.post.Hash:
+		r.removed, r.latest = false, p
+	default:
+		r.removed, r.latest = false, nil
+	}
+}
+
+// reload shows the latest version of the post, keeping the place.
+func (r *reader) reload() {
+	if r.latest == nil {
+		return
+	}
+	r.post, r.latest = r.latest, nil
+	r.site = r.snap.Site()
+	r.minutes = readingMinutes(r.post.Body)
+	r.want.post = r.post
+}
+
+// renderCmd starts rendering what the reader wants, unless it has it or a
+// rendering is already running (its result will start the next one, so a
+// burst of resizes renders only the first and the last width).
+func (r *reader) renderCmd() tea.Cmd {
+	if r.want == r.have || r.inFlight || r.want.width <= 0 {
+		return nil
+	}
+	r.inFlight = true
+	k, rd, site := r.want, r.renderer, r.site
+	return func() (msg tea.Msg) {
+		defer func() {
+			if p := recover(); p != nil {
+				msg = renderedMsg{key: k, err: fmt.Errorf("renderer panicked: %v", p)}
+			}
+		}()
+		out, err := rd.Render(site, k.post, k.width, k.theme)
+		return renderedMsg{key: k, out: out, err: err}
+	}
+}
+
+// rendered takes a finished rendering, unless it is stale.
+func (r *reader) rendered(msg renderedMsg) tea.Cmd {
+	r.inFlight = false
+	if msg.key != r.want {
+		return r.renderCmd()
+	}
+	// Keep the reader's place by the fraction of the text above the top
+	// line; at the end stays at the end.
+	frac, atEnd := 0.0, false
+	if n := len(r.lines); n > 0 {
+		frac = float64(r.vp.YOffset()) / float64(n)
+		atEnd = r.vp.AtBottom() && r.vp.YOffset() > 0
+	}
+	r.have, r.err = msg.key, msg.err
+	out := msg.out
+	if msg.err != nil {
+		out = msg.key.post.Body
+	}
+	r.lines = strings.Split(strings.TrimRight(out, "\n "), "\n")
+	for i, l := range r.lines {
+		// A tab is zero cells to x/ansi but several on the terminal (and
+		// to lipgloss): make it spaces so widths agree.
+		if strings.IndexByte(l, '\t') >= 0 {
+			r.lines[i] = strings.ReplaceAll(l, "\t", "    ")
+		}
+	}
+	r.vp.SetContentLines(r.lines)
+	if atEnd {
+		r.vp.GotoBottom()
+	} else {
+		r.vp.SetYOffset(int(math.Round(frac * float64(len(r.lines)))))
+	}
+	r.matches, r.current = nil, -1
+	if r.query != "" {
+		r.origin = r.vp.YOffset()
+		return r.searchCmd(r.query)
+	}
+	return nil
+}
+
+// searchCmd finds query in the rendered lines off the update loop.
+func (r *reader) searchCmd(query string) tea.Cmd {
+	r.seq++
+	seq, lines := r.seq, r.lines
+	return func() tea.Msg { return searchedMsg{seq: seq, matches: findMatches(lines, query)} }
+}
+
+// searched takes search results, unless they are stale.
+func (r *reader) searched(msg searchedMsg) {
+	if msg.seq != r.seq {
+		return
+	}
+	r.matches, r.current = msg.matches, -1
+	for i, m := range r.matches {
+		if m.line >= r.origin {
+			r.current = i
+			break
+		}
+	}
+	if r.current < 0 && len(r.matches) > 0 {
+		r.current = 0
+	}
+	r.showMatches()
+}
+
+// showMatches highlights the matches and scrolls the current one into view.
+func (r *reader) showMatches() {
+	y := r.vp.YOffset()
+	r.vp.SetContentLines(highlight(r.lines, r.matches, r.current, r.d.styles))
+	r.vp.SetYOffset(y)
+	if r.current < 0 || r.current >= len(r.matches) {
+		return
+	}
+	line, h := r.matches[r.current].line, r.vp.Height()
+	if line < y || line >= y+h {
+		r.vp.SetYOffset(line - h/3)
+	}
+}
+
+func (r *reader) clearSearch() {
+	r.input, r.query, r.matches, r.current = nil, "", nil, -1
+	r.seq++
+	if r.lines != nil {
+		y := r.vp.YOffset()
+		r.vp.SetContentLines(r.lines)
+		r.vp.SetYOffset(y)
+	}
+}
+
+// header renders the title, dates, tags and reading time, wrapped to the
+// column.
+func (r *reader) header() []string {
+	st, m, p := r.d.styles, r.d.msgs, r.post
+	var lines []string
+	title := wrap(oneLine(p.Title), r.col)
+	if len(title) > 2 && r.h < 16 { // keep room for the text on short screens
+		title = []string{truncate(oneLine(p.Title), r.col)}
+	}
+	for _, l := range title {
+		lines = append(lines, st.PostTitle.Render(l))
+	}
+	var meta []string
+	if !p.Date.IsZero() {
+		meta = append(meta, p.Date.Format(dateLayout))
+	}
+	if !p.Modified.IsZero() {
+		meta = append(meta, fmt.Sprintf(m.modified, p.Modified.Format(dateLayout)))
+	}
+	meta = append(meta, fmt.Sprintf(m.readingTime, r.minutes))
+	if len(p.Tags) > 0 {
+		meta = append(meta, "#"+strings.Join(p.Tags, " #"))
+	}
+	lines = append(lines, st.Meta.Render(truncate(oneLine(strings.Join(meta, " · ")), r.col)))
+	if r.h >= 14 {
+		lines = append(lines, st.Rule.Render(strings.Repeat("─", r.col)))
+	}
+	return lines
+}
+
+// bodyHeight is the number of lines left for the text.
+func (r *reader) bodyHeight() int {
+	return max(1, r.h-len(r.header())-1)
+}
+
+func (r *reader) SetSize(w, h int) {
+	atEnd := r.vp.AtBottom() && r.vp.YOffset() > 0
+	r.w, r.h = w, h
+	r.col = max(1, min(maxColumn, w-2))
+	r.left = max(0, (w-r.col)/2)
+	r.want.width = r.col
+	r.vp.SetWidth(r.col)
+	r.vp.SetHeight(r.bodyHeight())
+	if atEnd {
+		r.vp.GotoBottom()
+	}
+	if r.input != nil {
+		r.input.SetWidth(max(1, r.col-ansi.StringWidth(r.d.msgs.searchPrompt)-1))
+	}
+}
+
+func (r *reader) Update(msg tea.Msg) tea.Cmd {
+	k := r.d.keys
+	if r.input != nil {
+		return r.updateSearch(msg)
+	}
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		r.vp, _ = r.vp.Update(msg)
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			r.vp.ScrollUp(1)
+		case key.Matches(msg, k.Down):
+			r.vp.ScrollDown(1)
+		case key.Matches(msg, k.PageUp):
+			r.vp.PageUp()
+		case key.Matches(msg, k.PageDown):
+			r.vp.PageDown()
+		case key.Matches(msg, k.HalfUp):
+			r.vp.HalfPageUp()
+		case key.Matches(msg, k.HalfDown):
+			r.vp.HalfPageDown()
+		case key.Matches(msg, k.Top):
+			r.vp.GotoTop()
+		case key.Matches(msg, k.Bottom):
+			r.vp.GotoBottom()
+		case key.Matches(msg, k.Search):
+			r.input = newInput(r.d, r.d.msgs.searchPrompt, r.col)
+			r.origin = r.vp.YOffset()
+		case key.Matches(msg, k.NextMatch):
+			if n := len(r.matches); n > 0 {
+				r.current = (r.current + 1) % n
+				r.showMatches()
+			}
+		case key.Matches(msg, k.PrevMatch):
+			if n := len(r.matches); n > 0 {
+				r.current = (r.current - 1 + n) % n
+				r.showMatches()
+			}
+		case key.Matches(msg, k.NextPost):
+			if _, older := r.neighbours(); older != nil {
+				r.show(older)
+			}
+		case key.Matches(msg, k.PrevPost):
+			if newer, _ := r.neighbours(); newer != nil {
+				r.show(newer)
+			}
+		case key.Matches(msg, k.Reload):
+			r.reload()
+		}
+	}
+	return nil
+}
+
+// neighbours returns the posts listed before and after this one.
+func (r *reader) neighbours() (newer, older *content.Post) {
+	return r.snap.Neighbours(r.post.Slug)
+}
+
+// updateSearch handles input while the search is being typed: matches are
+// found as the text changes.
+func (r *reader) updateSearch(msg tea.Msg) tea.Cmd {
+	k := r.d.keys
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(kp, k.Accept):
+			r.query = r.input.Value()
+			r.input = nil
+			if strings.TrimSpace(r.query) == "" {
+				r.clearSearch()
+			}
+			return nil
+		case key.Matches(kp, k.Cancel):
+			r.clearSearch()
+			return nil
+		}
+	}
+	before := r.input.Value()
+	in, cmd := r.input.Update(msg)
+	*r.input = in
+	if v := in.Value(); v != before {
+		r.query = v
+		if strings.TrimSpace(v) == "" {
+			r.matches, r.current = nil, -1
+			r.seq++
+			r.showMatches()
+			return cmd
+		}
+		return tea.Batch(cmd, r.searchCmd(v))
+	}
+	return cmd
+}
+
+// status renders the line under the text: a notice or the search on the
+// left, the match count and position on the right.
+func (r *reader) status() string {
+	st, m := r.d.styles, r.d.msgs
+	var left string
+	switch {
+	case r.input != nil:
+		left = r.input.View()
+	case r.have.post == nil:
+		left = st.Faint.Render(m.rendering)
+	case r.removed:
+		left = st.Warning.Render(m.removed)
+	case r.latest != nil:
+		left = st.Warning.Render(m.changed)
+	case r.err != nil:
+		left = st.Error.Render(fmt.Sprintf(m.renderFailed, r.err))
+	case r.want != r.have:
+		left = st.Faint.Render(m.rendering)
+	}
+	var right []string
+	if r.query != "" {
+		if len(r.matches) == 0 {
+			right = append(right, m.noMatch)
+		} else {
+			right = append(right, fmt.Sprintf(m.matchOf, r.current+1, len(r.matches)))
+		}
+	}
+	if r.have.post != nil {
+		right = append(right, fmt.Sprintf("%d%%", r.percent()))
+	}
+	return alignRight(left, st.Faint.Render(strings.Join(right, " · ")), r.col)
+}
+
+// percent is how far through the text the reader is.
+func (r *reader) percent() int {
+	if r.vp.TotalLineCount() <= r.vp.Height() {
+		return 100
+	}
+	return int(math.Round(r.vp.ScrollPercent() * 100))
+}
+
+func (r *reader) View() string {
+	var b strings.Builder
+	for _, l := range r.header() {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if r.have.post == nil {
+		b.WriteString(strings.Repeat("\n", r.bodyHeight()))
+	} else {
+		b.WriteString(fitBlock(r.vp.View(), r.col, r.bodyHeight()))
+		b.WriteByte('\n')
+	}
+	b.WriteString(r.status())
+	margin := strings.Repeat(" ", r.left)
+	lines := strings.Split(fitBlock(b.String(), r.col, r.h), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = margin + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// back clears a search.
+func (r *reader) back() bool {
+	if r.input == nil && r.query == "" {
+		return false
+	}
+	r.clearSearch()
+	return true
+}
+
+func (r *reader) inputFocused() bool { return r.input != nil }
+
+func (r *reader) ShortHelp() []key.Binding {
+	k := r.d.keys
+	if r.input != nil {
+		return []key.Binding{k.Accept, k.Cancel}
+	}
+	kb := []key.Binding{k.Scroll, k.Search}
+	if len(r.matches) > 0 {
+		kb = append(kb, k.NextMatch, k.PrevMatch)
+	}
+	if r.latest != nil {
+		kb = append(kb, k.Reload)
+	}
+	newer, older := r.neighbours()
+	if older != nil {
+		kb = append(kb, k.NextPost)
+	}
+	if newer != nil {
+		kb = append(kb, k.PrevPost)
+	}
+	return kb
+}
+
+func (r *reader) FullHelp() [][]key.Binding {
+	k := r.d.keys
+	if r.input != nil {
+		return [][]key.Binding{{k.Accept, k.Cancel}}
+	}
+	actions := []key.Binding{k.Search}
+	if len(r.matches) > 0 {
+		actions = append(actions, k.NextMatch, k.PrevMatch)
+	}
+	newer, older := r.neighbours()
+	if older != nil {
+		actions = append(actions, k.NextPost)
+	}
+	if newer != nil {
+		actions = append(actions, k.PrevPost)
+	}
+	if r.latest != nil {
+		actions = append(actions, k.Reload)
+	}
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageDown, k.PageUp, k.HalfDown, k.HalfUp, k.Top, k.Bottom},
+		actions,
+	}
+}

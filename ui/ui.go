@@ -1,0 +1,455 @@
+// Package ui is the reader's terminal interface: a Bubble Tea model that
+// browses a blog's posts, books, papers and tags and reads posts. It owns the
+// screens, keys, styles and UI strings; content comes in as an immutable
+// content.Snapshot and rendered Markdown through a Renderer. ui never touches
+// the network or the disk, and keeps no package-level mutable state: one
+// Model per SSH session.
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render"
+)
+
+// Renderer is what the UI needs from content/render.
+type Renderer interface {
+	// Render returns p's body rendered for a column width cells wide.
+	Render(site content.Site, p *content.Post, width int, theme render.Theme) (string, error)
+}
+
+// Options configure a new Model.
+type Options struct {
+	Snapshot      *content.Snapshot
+	Renderer      Renderer
+	Plain         bool // NO_COLOR set or TERM=dumb: no colour at all
+	Width, Height int  // initial window size if known (may be 0)
+}
+
+// SnapshotMsg tells the UI that a new snapshot of the blog was published.
+// The server sends it with Program.Send.
+type SnapshotMsg struct{ Snapshot *content.Snapshot }
+
+// noticeExpiredMsg ends the notice with the same id.
+type noticeExpiredMsg struct{ id int }
+
+const (
+	// minWidth and minHeight are the smallest usable terminal; smaller ones
+	// get a request to enlarge it.
+	minWidth, minHeight = 40, 12
+	// maxDim and maxCells bound the size the UI lays out, as Bubble Tea
+	// bounds the sizes it accepts, so a bogus size cannot allocate gigabytes.
+	maxDim, maxCells = 4096, 1 << 20
+	// noticeLifetime is how long "1 new post" stays.
+	noticeLifetime = 4 * time.Second
+)
+
+// Model is the root of the UI. It implements tea.Model: it routes messages to
+// the page on top of the active section's stack and lays out the header
+// (site title and section tabs), the page, and the footer (notice and help).
+type Model struct {
+	d        deps
+	snap     *content.Snapshot
+	renderer Renderer
+	plain    bool
+	theme    render.Theme
+	lang     string
+
+	width, height int
+	active        section
+	stacks        [sectionCount][]page // built on first visit
+	reader        *reader              // the open reader, on top of one stack; nil if none
+
+	help     help.Model
+	notice   string
+	noticeID int
+}
+
+// New returns the UI for opts.Snapshot.
+func New(opts Options) *Model {
+	s := opts.Snapshot
+	if s == nil {
+		s = content.NewSnapshot(content.Site{}, nil, nil, nil, nil, "")
+	}
+	r := opts.Renderer
+	if r == nil {
+		r = sourceRenderer{}
+	}
+	theme := render.Dark
+	if opts.Plain {
+		theme = render.Plain
+	}
+	m := &Model{snap: s, renderer: r, plain: opts.Plain, theme: theme, lang: s.Site().Language}
+	m.d.msgs = messagesFor(m.lang)
+	m.d.keys = newKeyMap(m.d.msgs)
+	m.d.styles = newStyles(theme)
+	m.help = help.New()
+	m.help.Styles = m.d.styles.Help
+	m.ensureSection(sectionPosts)
+	m.resize(opts.Width, opts.Height)
+	m.layout()
+	return m
+}
+
+// sourceRenderer shows the Markdown source; used when no Renderer is given.
+type sourceRenderer struct{}
+
+func (sourceRenderer) Render(_ content.Site, p *content.Post, _ int, _ render.Theme) (string, error) {
+	return p.Body, nil
+}
+
+// Init asks the terminal for its background colour, to pick a dark or light
+// theme; until it answers, the theme is dark.
+func (m *Model) Init() tea.Cmd {
+	if m.plain {
+		return nil
+	}
+	return tea.RequestBackgroundColor
+}
+
+// Update handles a message and returns the next command.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+	case tea.BackgroundColorMsg:
+		m.setBackground(msg.IsDark())
+	case SnapshotMsg:
+		cmd = m.publish(msg.Snapshot)
+	case noticeExpiredMsg:
+		if msg.id == m.noticeID {
+			m.notice = ""
+		}
+	case tea.KeyPressMsg:
+		cmd = m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		if !m.tooSmall() {
+			cmd = m.top().Update(msg)
+		}
+	case openPostMsg:
+		m.openPost(msg.post)
+	case openBookMsg:
+		m.push(newBookPage(&m.d, m.snap, msg.book))
+	case openPaperMsg:
+		m.push(newPaperPage(&m.d, m.snap, msg.paper))
+	case openTagMsg:
+		m.push(newPostsPage(&m.d, m.snap, msg.tag))
+	case renderedMsg:
+		if m.reader != nil {
+			cmd = m.reader.rendered(msg)
+		}
+	case searchedMsg:
+		if m.reader != nil {
+			m.reader.searched(msg)
+		}
+	default:
+		// Pastes and the text inputs' own messages.
+		if p := m.top(); p.inputFocused() {
+			cmd = p.Update(msg)
+		}
+	}
+	return m, tea.Batch(cmd, m.layout())
+}
+
+// resize records the window size, bounded.
+func (m *Model) resize(w, h int) {
+	w, h = max(0, min(w, maxDim)), max(0, min(h, maxDim))
+	if w*h > maxCells {
+		h = maxCells / w
+	}
+	m.width, m.height = w, h
+	m.help.SetWidth(w)
+}
+
+func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
+
+// setBackground picks the theme for the terminal's background colour.
+func (m *Model) setBackground(dark bool) {
+	if m.plain {
+		return
+	}
+	theme := render.Light
+	if dark {
+		theme = render.Dark
+	}
+	if theme == m.theme {
+		return
+	}
+	m.theme = theme
+	m.d.styles = newStyles(theme)
+	m.help.Styles = m.d.styles.Help
+	if m.reader != nil {
+		m.reader.setTheme(theme)
+	}
+}
+
+// publish shows a new snapshot: every page refreshes in place, and a notice
+// says what changed.
+func (m *Model) publish(s *content.Snapshot) tea.Cmd {
+	if s == nil || s == m.snap {
+		return nil
+	}
+	old := m.snap
+	m.snap = s
+	if lang := s.Site().Language; lang != m.lang {
+		m.lang = lang
+		m.d.msgs = messagesFor(lang)
+		m.d.keys = newKeyMap(m.d.msgs)
+	}
+	for _, stack := range m.stacks {
+		for _, p := range stack {
+			p.refresh(s)
+		}
+	}
+	added := 0
+	for _, p := range s.Posts() {
+		if _, ok := old.Post(p.Slug); !ok {
+			added++
+		}
+	}
+	m.notice = m.d.msgs.updated
+	if added > 0 {
+		m.notice = m.d.msgs.newPostsNotice(added)
+	}
+	m.noticeID++
+	id := m.noticeID
+	return tea.Tick(noticeLifetime, func(time.Time) tea.Msg { return noticeExpiredMsg{id: id} })
+}
+
+// handleKey routes a key press: ctrl+c always quits; a focused text input
+// gets every other key; then the keys that work everywhere; then the page.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.d.keys
+	if key.Matches(msg, k.ForceQuit) {
+		return tea.Quit
+	}
+	p := m.top()
+	if p.inputFocused() {
+		return p.Update(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, k.NextSection):
+		m.switchTo((m.active + 1) % sectionCount)
+	case key.Matches(msg, k.PrevSection):
+		m.switchTo((m.active + sectionCount - 1) % sectionCount)
+	case key.Matches(msg, k.Quit):
+		if !m.pop() {
+			return tea.Quit
+		}
+	case key.Matches(msg, k.Back):
+		if !p.back() {
+			m.pop()
+		}
+	default:
+		for i, b := range k.Section {
+			if key.Matches(msg, b) {
+				m.switchTo(section(i))
+				return nil
+			}
+		}
+		if m.tooSmall() {
+			return nil
+		}
+		return p.Update(msg)
+	}
+	return nil
+}
+
+// ensureSection builds a section's first page on its first visit.
+func (m *Model) ensureSection(s section) {
+	if len(m.stacks[s]) > 0 {
+		return
+	}
+	var p page
+	switch s {
+	case sectionBooks:
+		p = newBooksPage(&m.d, m.snap)
+	case sectionPapers:
+		p = newPapersPage(&m.d, m.snap)
+	case sectionTags:
+		p = newTagsPage(&m.d, m.snap)
+	default:
+		p = newPostsPage(&m.d, m.snap, "")
+	}
+	m.stacks[s] = []page{p}
+}
+
+func (m *Model) switchTo(s section) {
+	m.active = s
+	m.ensureSection(s)
+}
+
+// top is the page shown.
+func (m *Model) top() page {
+	stack := m.stacks[m.active]
+	return stack[len(stack)-1]
+}
+
+func (m *Model) push(p page) {
+	m.stacks[m.active] = append(m.stacks[m.active], p)
+}
+
+// pop leaves the page shown; it reports false at the top of a section.
+func (m *Model) pop() bool {
+	stack := m.stacks[m.active]
+	if len(stack) <= 1 {
+		return false
+	}
+	if stack[len(stack)-1] == page(m.reader) {
+		m.reader = nil
+	}
+	stack[len(stack)-1] = nil
+	m.stacks[m.active] = stack[:len(stack)-1]
+	return true
+}
+
+// openPost opens p in the reader on the active section. Only one reader
+// exists per session: one left open in another section is closed.
+func (m *Model) openPost(p *content.Post) {
+	if p == nil {
+		return
+	}
+	if m.reader != nil {
+		for s, stack := range m.stacks {
+			if n := len(stack); n > 1 && stack[n-1] == page(m.reader) {
+				stack[n-1] = nil
+				m.stacks[s] = stack[:n-1]
+			}
+		}
+	}
+	m.reader = newReader(&m.d, m.renderer, m.snap, p, m.theme)
+	m.push(m.reader)
+}
+
+// layout sizes the page shown to what header and footer leave, and starts
+// rendering the post when the reader needs it at its new size.
+func (m *Model) layout() tea.Cmd {
+	if m.tooSmall() {
+		return nil
+	}
+	p := m.top()
+	p.SetSize(m.width, m.bodyHeight())
+	if r, ok := p.(*reader); ok {
+		return r.renderCmd()
+	}
+	return nil
+}
+
+func (m *Model) bodyHeight() int {
+	return max(1, m.height-lipgloss.Height(m.headerView())-lipgloss.Height(m.footerView()))
+}
+
+// View renders the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	return v
+}
+
+func (m *Model) screen() string {
+	switch {
+	case m.width <= 0 || m.height <= 0:
+		return ""
+	case m.tooSmall():
+		return m.enlargeView()
+	}
+	header, footer := m.headerView(), m.footerView()
+	bodyH := max(1, m.height-lipgloss.Height(header)-lipgloss.Height(footer))
+	return fitBlock(header+"\n"+fitBlock(m.top().View(), m.width, bodyH)+"\n"+footer, m.width, m.height)
+}
+
+// enlargeView asks for a bigger terminal.
+func (m *Model) enlargeView() string {
+	text := fmt.Sprintf(m.d.msgs.enlarge, minWidth, minHeight, m.width, m.height)
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		lines = append(lines, wrap(para, m.width)...)
+	}
+	block := m.d.styles.Warning.Render(strings.Join(lines, "\n"))
+	return fitBlock(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, block), m.width, m.height)
+}
+
+// headerView is the site title and the section tabs, over a rule.
+func (m *Model) headerView() string {
+	st := m.d.styles
+	var tabs strings.Builder
+	for i, label := range m.d.msgs.sections {
+		style := st.Tab
+		if section(i) == m.active {
+			style = st.ActiveTab
+		}
+		tabs.WriteString(style.Render(label))
+	}
+	right := tabs.String()
+	titleW := m.width - ansi.StringWidth(right) - 3
+	line := right
+	if title := oneLine(m.snap.Site().Title); title != "" && titleW >= 4 {
+		left := " " + st.SiteTitle.Render(truncate(title, titleW))
+		line = left + strings.Repeat(" ", max(1, m.width-ansi.StringWidth(left)-ansi.StringWidth(right))) + right
+	} else {
+		line = strings.Repeat(" ", max(0, m.width-ansi.StringWidth(right))) + right
+	}
+	return truncate(line, m.width) + "\n" + st.Rule.Render(strings.Repeat("─", m.width))
+}
+
+// footerView is the notice, if any, and the help for the page shown. The
+// full help falls back to the short one when it would leave the page less
+// than three lines.
+func (m *Model) footerView() string {
+	var lines []string
+	if m.notice != "" {
+		lines = append(lines, m.d.styles.Notice.Render(truncate(m.notice, m.width)))
+	}
+	keys := m.helpKeys()
+	h := m.help.ShortHelpView(keys.ShortHelp())
+	if m.help.ShowAll {
+		full := m.help.FullHelpView(keys.FullHelp())
+		if m.height-2-len(lines)-lipgloss.Height(full) >= 3 {
+			h = full
+		}
+	}
+	lines = append(lines, h)
+	return strings.Join(lines, "\n")
+}
+
+// helpKeys collects the keys that work now: the page's, then the app's.
+func (m *Model) helpKeys() helpKeys {
+	k := m.d.keys
+	p := m.top()
+	if p.inputFocused() {
+		return helpKeys{short: p.ShortHelp(), full: p.FullHelp()}
+	}
+	atTop := len(m.stacks[m.active]) == 1
+	quit := k.Back
+	if atTop {
+		quit = k.Quit
+	}
+	helpKey := k.Help
+	if m.help.ShowAll {
+		helpKey.SetHelp("?", m.d.msgs.helpLess)
+	}
+	short := append(p.ShortHelp(), quit, helpKey)
+	full := append(p.FullHelp(), []key.Binding{k.NextSection, k.PrevSection, k.JumpSection, quit, helpKey, k.ForceQuit})
+	return helpKeys{short: short, full: full}
+}
+
+// helpKeys is a help.KeyMap of precomputed bindings.
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
