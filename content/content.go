@@ -49,6 +49,7 @@ type Post struct {
 type Book struct {
 	Title       string   `yaml:"title"`
 	Subtitle    string   `yaml:"subtitle,omitempty"`
+	Original    string   `yaml:"original,omitempty"` // title in the original language, for a translation
 	Authors     []string `yaml:"authors,omitempty"`
 	Translators []string `yaml:"translators,omitempty"`
 	Publisher   string   `yaml:"publisher,omitempty"`
