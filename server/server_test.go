@@ -365,7 +365,12 @@ func TestShutdownTellsReadersAndEndsSessions(t *testing.T) {
 
 func TestShutdownClosesWhatIsLeftAfterTheGracePeriod(t *testing.T) {
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
-	c := dial(t, ts.addr) // a connection without a session: nothing to ask to quit
+	// A connection without an open session: nothing to ask to quit. The
+	// finished command proves the server is tracking the connection.
+	c := dial(t, ts.addr)
+	if _, _, status := runSession(t, c, "ls", false); status != 0 {
+		t.Fatalf("exit status %d", status)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := ts.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
