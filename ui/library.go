@@ -24,9 +24,8 @@ func (r bookRows) ID(i int) string { return r.books[i].Title }
 
 func (r bookRows) Match(i int, terms []string) bool {
 	b := &r.books[i]
-	return matchesAll(terms, b.Title, b.Subtitle, strings.Join(b.Authors, " "),
-		strings.Join(b.Translators, " "), b.Publisher, b.Note, strings.Join(b.Tags, " "),
-		b.Status, r.d.msgs.statusName(b.Status), yearString(b.Year))
+	fields := [...]string{b.Title, b.Subtitle, b.Publisher, b.Note, b.Status, r.d.msgs.statusName(b.Status), yearString(b.Year)}
+	return matchesAll(terms, fields[:], b.Authors, b.Translators, b.Tags)
 }
 
 func (r bookRows) Row(i, width int, selected bool) string {
@@ -60,8 +59,8 @@ func (r paperRows) ID(i int) string { return r.papers[i].Title }
 
 func (r paperRows) Match(i int, terms []string) bool {
 	p := &r.papers[i]
-	return matchesAll(terms, p.Title, strings.Join(p.Authors, " "), p.Venue, p.Topic,
-		p.Note, strings.Join(p.Tags, " "), yearString(p.Published), yearString(p.Year))
+	fields := [...]string{p.Title, p.Venue, p.Topic, p.Note, yearString(p.Published), yearString(p.Year)}
+	return matchesAll(terms, fields[:], p.Authors, p.Tags)
 }
 
 func (r paperRows) Row(i, width int, selected bool) string {
@@ -104,7 +103,9 @@ type tagRows struct {
 func (r tagRows) Len() int        { return len(r.tags) }
 func (r tagRows) ID(i int) string { return r.tags[i].Name }
 
-func (r tagRows) Match(i int, terms []string) bool { return matchesAll(terms, r.tags[i].Name) }
+func (r tagRows) Match(i int, terms []string) bool {
+	return matchesAll(terms, []string{r.tags[i].Name})
+}
 
 func (r tagRows) Row(i, width int, selected bool) string {
 	st := r.d.styles

@@ -23,8 +23,8 @@ func (r postRows) ID(i int) string { return r.posts[i].Slug }
 
 func (r postRows) Match(i int, terms []string) bool {
 	p := r.posts[i]
-	return matchesAll(terms, p.Title, p.Description, p.Headline, strings.Join(p.Tags, " "),
-		strings.Join(p.Categories, " "), p.Slug, p.Date.Format(dateLayout))
+	fields := [...]string{p.Title, p.Description, p.Headline, p.Slug}
+	return matchesAll(terms, fields[:], p.Tags, p.Categories)
 }
 
 func (r postRows) Row(i, width int, selected bool) string {

@@ -142,22 +142,33 @@ func foldTerms(query string) []string {
 }
 
 // matchesAll reports whether every term occurs, case-insensitively, in one of
-// the fields. Matching is by substring, which works for CJK titles where a
-// fuzzy matcher's word boundaries do not exist.
-func matchesAll(terms []string, fields ...string) bool {
+// the fields or list items. Matching is by substring, which works for CJK
+// titles where a fuzzy matcher's word boundaries do not exist. It allocates
+// only for fields with upper-case letters (strings.ToLower returns the others
+// as they are), so filtering a thousand posts per keystroke stays cheap.
+func matchesAll(terms []string, fields []string, lists ...[]string) bool {
 	for _, t := range terms {
-		found := false
-		for _, f := range fields {
-			if f != "" && strings.Contains(strings.ToLower(f), t) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !containsFold(t, fields, lists) {
 			return false
 		}
 	}
 	return true
+}
+
+func containsFold(term string, fields []string, lists [][]string) bool {
+	for _, f := range fields {
+		if f != "" && strings.Contains(strings.ToLower(f), term) {
+			return true
+		}
+	}
+	for _, l := range lists {
+		for _, f := range l {
+			if strings.Contains(strings.ToLower(f), term) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // oneLine folds every run of white space, newlines included, into one space,
