@@ -207,16 +207,13 @@ func (r *reader) searched(msg searchedMsg) {
 	r.showMatches()
 }
 
-// showMatches highlights the matches and scrolls the current one into view.
+// showMatches scrolls the current match into view; View highlights them.
 func (r *reader) showMatches() {
-	y := r.vp.YOffset()
-	r.vp.SetContentLines(highlight(r.lines, r.matches, r.current, r.d.styles))
-	r.vp.SetYOffset(y)
 	if r.current < 0 || r.current >= len(r.matches) {
 		return
 	}
-	line, h := r.matches[r.current].line, r.vp.Height()
-	if line < y || line >= y+h {
+	y, h := r.vp.YOffset(), r.vp.Height()
+	if line := r.matches[r.current].line; line < y || line >= y+h {
 		r.vp.SetYOffset(line - h/3)
 	}
 }
@@ -224,11 +221,6 @@ func (r *reader) showMatches() {
 func (r *reader) clearSearch() {
 	r.input, r.query, r.matches, r.current = nil, "", nil, -1
 	r.seq++
-	if r.lines != nil {
-		y := r.vp.YOffset()
-		r.vp.SetContentLines(r.lines)
-		r.vp.SetYOffset(y)
-	}
 }
 
 // header renders the title, dates, tags and reading time, wrapped to the
@@ -425,7 +417,7 @@ func (r *reader) View() string {
 	if r.have.post == nil {
 		b.WriteString(strings.Repeat("\n", r.bodyHeight()))
 	} else {
-		b.WriteString(fitBlock(r.vp.View(), r.col, r.bodyHeight()))
+		b.WriteString(r.bodyView())
 		b.WriteByte('\n')
 	}
 	b.WriteString(r.status())
@@ -437,6 +429,24 @@ func (r *reader) View() string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// bodyView renders the lines in view, with search matches highlighted. The
+// viewport keeps the scroll position; drawing only the visible lines here
+// keeps a key press cheap however long the post and however many matches.
+func (r *reader) bodyView() string {
+	y, h := r.vp.YOffset(), r.vp.Height()
+	y = max(0, min(y, len(r.lines)))
+	end := min(len(r.lines), y+h)
+	visible := make([]string, h)
+	copy(visible, r.lines[y:end])
+	highlight(visible, y, r.matches, r.current, r.d.styles)
+	for i, l := range visible {
+		if ansi.StringWidth(l) > r.col {
+			visible[i] = ansi.Truncate(l, r.col, "")
+		}
+	}
+	return strings.Join(visible, "\n")
 }
 
 // back clears a search.

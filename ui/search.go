@@ -76,15 +76,11 @@ func findMatches(lines []string, query string) []match {
 	return out
 }
 
-// highlight returns lines with the matches styled; the current match gets
-// its own style. lines is not modified.
-func highlight(lines []string, matches []match, current int, st *Styles) []string {
-	if len(matches) == 0 {
-		return lines
-	}
-	out := make([]string, len(lines))
-	copy(out, lines)
-	for i := 0; i < len(matches); {
+// highlight styles the matches in lines, which are the rendered lines from
+// first on; the current match gets its own style.
+func highlight(lines []string, first int, matches []match, current int, st *Styles) {
+	i := sort.Search(len(matches), func(i int) bool { return matches[i].line >= first })
+	for i < len(matches) && matches[i].line < first+len(lines) {
 		line := matches[i].line
 		var ranges []lipgloss.Range
 		for ; i < len(matches) && matches[i].line == line; i++ {
@@ -94,9 +90,6 @@ func highlight(lines []string, matches []match, current int, st *Styles) []strin
 			}
 			ranges = append(ranges, lipgloss.NewRange(matches[i].start, matches[i].end, style))
 		}
-		if line >= 0 && line < len(out) {
-			out[line] = lipgloss.StyleRanges(lines[line], ranges...)
-		}
+		lines[line-first] = lipgloss.StyleRanges(lines[line-first], ranges...)
 	}
-	return out
 }
