@@ -26,7 +26,7 @@ type messages struct {
 	yes                                           string
 
 	// Field labels of the book and paper details.
-	title, subtitle, authors, translators, publisher, year, published string
+	subtitle, authors, translators, publisher, year, published string
 	status, times, rating, recommended, tags, note, link, post        string
 	venue, topic                                                      string
 	statuses                                                          map[string]string
@@ -72,7 +72,7 @@ func messagesFor(language string) *messages {
 			translatedBy: "译",
 			yes:          "是",
 
-			title: "书名", subtitle: "副标题", authors: "作者", translators: "译者",
+			subtitle: "副标题", authors: "作者", translators: "译者",
 			publisher: "出版社", year: "阅读年份", published: "发表年份",
 			status: "状态", times: "次数", rating: "评分", recommended: "推荐",
 			tags: "标签", note: "笔记", link: "链接", post: "文章",
@@ -121,7 +121,7 @@ func messagesFor(language string) *messages {
 		translatedBy: "tr.",
 		yes:          "yes",
 
-		title: "Title", subtitle: "Subtitle", authors: "Authors", translators: "Translators",
+		subtitle: "Subtitle", authors: "Authors", translators: "Translators",
 		publisher: "Publisher", year: "Read in", published: "Published",
 		status: "Status", times: "Times", rating: "Rating", recommended: "Recommended",
 		tags: "Tags", note: "Note", link: "Link", post: "Post",

@@ -166,6 +166,19 @@ func TestFilter(t *testing.T) {
 	d.checkScreen()
 }
 
+func TestFilterPaste(t *testing.T) {
+	d, _ := newTestDriver(t)
+	d.keys("/")
+	// ctrl+v would read the clipboard of the machine running the server.
+	if _, cmd := d.m.Update(keyPresses(t, "ctrl+v")[0]); cmd != nil {
+		t.Fatal("ctrl+v returned a command (a clipboard read?)")
+	}
+	// A paste from the reader's terminal arrives as a PasteMsg.
+	d.send(tea.PasteMsg{Content: "gamma"})
+	d.mustContain("Filter: gamma", "Gamma rays")
+	d.mustNotContain("Alpha release notes")
+}
+
 func TestFilterKeepsSelection(t *testing.T) {
 	d, _ := newTestDriver(t)
 	d.keys("j", "j") // gamma
@@ -409,15 +422,27 @@ func TestStaleRenderDropped(t *testing.T) {
 	d, _ := openAlpha(t)
 	rd := d.m.reader
 	lines := len(rd.lines)
-	stale := renderedMsg{key: renderKey{post: rd.post, width: 10, theme: render.Dark}, out: "stale"}
+	stale := renderedMsg{to: rd, key: renderKey{post: rd.post, width: 10, theme: render.Dark}, out: "stale"}
 	d.send(stale)
 	if len(rd.lines) != lines || rd.have.width == 10 {
 		t.Fatal("a rendering for an old width was shown")
 	}
-	other := renderedMsg{key: renderKey{post: &content.Post{}, width: rd.col, theme: render.Dark}, out: "other"}
+	other := renderedMsg{to: rd, key: renderKey{post: &content.Post{}, width: rd.col, theme: render.Dark}, out: "other"}
 	d.send(other)
 	if rd.have.post != rd.post {
 		t.Fatal("a rendering of another post was shown")
+	}
+	// A result for a reader since closed does not reach the new one, even
+	// for the same post and width.
+	old := renderedMsg{to: rd, key: rd.want, out: "from the old reader"}
+	d.keys("q", "enter")
+	d.send(old)
+	if strings.Contains(d.view(), "from the old reader") {
+		t.Fatal("a closed reader's rendering was shown")
+	}
+	d.send(searchedMsg{to: rd, seq: d.m.reader.seq, matches: []match{{0, 0, 4}}})
+	if d.m.reader.matches != nil {
+		t.Fatal("a closed reader's search results were taken")
 	}
 }
 

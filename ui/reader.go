@@ -25,15 +25,18 @@ type renderKey struct {
 	theme render.Theme
 }
 
-// renderedMsg carries a finished rendering back to the reader.
+// renderedMsg carries a finished rendering back to the reader that asked.
 type renderedMsg struct {
+	to  *reader
 	key renderKey
 	out string
 	err error
 }
 
-// searchedMsg carries the matches of a search back to the reader.
+// searchedMsg carries the matches of a search back to the reader that
+// asked.
 type searchedMsg struct {
+	to      *reader
 	seq     int
 	matches []match
 }
@@ -134,11 +137,11 @@ func (r *reader) renderCmd() tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer func() {
 			if p := recover(); p != nil {
-				msg = renderedMsg{key: k, err: fmt.Errorf("renderer panicked: %v", p)}
+				msg = renderedMsg{to: r, key: k, err: fmt.Errorf("renderer panicked: %v", p)}
 			}
 		}()
 		out, err := rd.Render(site, k.post, k.width, k.theme)
-		return renderedMsg{key: k, out: out, err: err}
+		return renderedMsg{to: r, key: k, out: out, err: err}
 	}
 }
 
@@ -186,7 +189,7 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 func (r *reader) searchCmd(query string) tea.Cmd {
 	r.seq++
 	seq, lines := r.seq, r.lines
-	return func() tea.Msg { return searchedMsg{seq: seq, matches: findMatches(lines, query)} }
+	return func() tea.Msg { return searchedMsg{to: r, seq: seq, matches: findMatches(lines, query)} }
 }
 
 // searched takes search results, unless they are stale.

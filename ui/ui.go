@@ -144,11 +144,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openTagMsg:
 		m.push(newPostsPage(&m.d, m.snap, msg.tag))
 	case renderedMsg:
-		if m.reader != nil {
+		if msg.to == m.reader && m.reader != nil { // else the reader was closed
 			cmd = m.reader.rendered(msg)
 		}
 	case searchedMsg:
-		if m.reader != nil {
+		if msg.to == m.reader && m.reader != nil {
 			m.reader.searched(msg)
 		}
 	default:
