@@ -27,10 +27,10 @@ type messages struct {
 
 	// Field labels of the book and paper details.
 	subtitle, authors, translators, publisher, year, published string
-	status, times, rating, recommended, tags, note, link, post        string
-	venue, topic                                                      string
-	statuses                                                          map[string]string
-	timesRead                                                         string // "%d"
+	status, times, rating, recommended, tags, note, link, post string
+	venue, topic                                               string
+	statuses                                                   map[string]string
+	timesRead                                                  string // "%d"
 
 	// Help texts.
 	helpUp, helpDown, helpPageUp, helpPageDown, helpTop, helpBottom string
