@@ -26,11 +26,11 @@ type messages struct {
 	yes                                           string
 
 	// Field labels of the book and paper details.
-	subtitle, authors, translators, publisher, year, published string
-	status, times, rating, recommended, tags, note, link, post string
-	venue, topic                                               string
-	statuses                                                   map[string]string
-	timesRead                                                  string // "%d"
+	subtitle, original, authors, translators, publisher, year, published string
+	status, times, rating, recommended, tags, note, link, post           string
+	venue, topic                                                         string
+	statuses                                                             map[string]string
+	timesRead                                                            string // "%d"
 
 	// Help texts.
 	helpUp, helpDown, helpPageUp, helpPageDown, helpTop, helpBottom string
@@ -72,7 +72,7 @@ func messagesFor(language string) *messages {
 			translatedBy: "译",
 			yes:          "是",
 
-			subtitle: "副标题", authors: "作者", translators: "译者",
+			subtitle: "副标题", original: "原书名", authors: "作者", translators: "译者",
 			publisher: "出版社", year: "阅读年份", published: "发表年份",
 			status: "状态", times: "次数", rating: "评分", recommended: "推荐",
 			tags: "标签", note: "笔记", link: "链接", post: "文章",
@@ -121,7 +121,7 @@ func messagesFor(language string) *messages {
 		translatedBy: "tr.",
 		yes:          "yes",
 
-		subtitle: "Subtitle", authors: "Authors", translators: "Translators",
+		subtitle: "Subtitle", original: "Original title", authors: "Authors", translators: "Translators",
 		publisher: "Publisher", year: "Read in", published: "Published",
 		status: "Status", times: "Times", rating: "Rating", recommended: "Recommended",
 		tags: "Tags", note: "Note", link: "Link", post: "Post",

@@ -24,7 +24,7 @@ func (r bookRows) ID(i int) string { return r.books[i].Title }
 
 func (r bookRows) Match(i int, terms []string) bool {
 	b := &r.books[i]
-	fields := [...]string{b.Title, b.Subtitle, b.Publisher, b.Note, b.Status, r.d.msgs.statusName(b.Status), yearString(b.Year)}
+	fields := [...]string{b.Title, b.Subtitle, b.Original, b.Publisher, b.Note, b.Status, r.d.msgs.statusName(b.Status), yearString(b.Year)}
 	return matchesAll(terms, fields[:], b.Authors, b.Translators, b.Tags)
 }
 
@@ -296,6 +296,7 @@ func (p *detailPage) fields() []field {
 	} else {
 		b := &p.book
 		add(m.subtitle, b.Subtitle)
+		add(m.original, b.Original)
 		add(m.authors, list(b.Authors))
 		add(m.translators, list(b.Translators))
 		add(m.publisher, b.Publisher)

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/sample"
 )
 
 // driver runs a Model the way Bubble Tea does, but synchronously: every
@@ -271,49 +271,13 @@ func testBlog() *content.Snapshot {
 	return content.NewSnapshot(site, posts, books, papers, nil, "r1")
 }
 
-// seedBlog is the sample blog: the seed post with every book and paper it
-// names. Until content/sample lands this is built here from
-// testdata/seed.md (a copy of the seed) with content.NewSnapshot.
+// seedBlog is the sample blog embedded in the binary: the seed post with
+// every book and paper it names.
 func seedBlog(t testing.TB) *content.Snapshot {
 	t.Helper()
-	data, err := os.ReadFile("testdata/seed.md")
+	s, err := content.Load(sample.FS(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := strings.SplitN(string(data), "---\n", 3)
-	if len(parts) != 3 {
-		t.Fatal("seed has no front matter")
-	}
-	post := &content.Post{
-		Slug: "2020-year-in-review", Path: "posts/2020-12-26-2020-year-in-review.md",
-		Date: day("2020-12-26"), Featured: true, Comments: true, Layout: "post",
-		Body: parts[2], BodyLine: strings.Count(parts[0]+parts[1], "\n") + 3, Hash: hashOf(string(data)),
-	}
-	for _, l := range strings.Split(parts[1], "\n") {
-		k, v, _ := strings.Cut(l, ":")
-		v = strings.Trim(strings.TrimSpace(v), `"`)
-		switch k {
-		case "title":
-			post.Title = v
-		case "modified":
-			post.Modified = day(v)
-		}
-	}
-	slug := post.Slug
-	books := []content.Book{
-		{Title: "数据密集型应用系统设计", Authors: []string{"Martin Kleppmann"}, Year: 2020, Status: "reread", Note: "重读第 N 次", Post: slug},
-		{Title: "数据库系统内幕", Authors: []string{"Alex Petrov"}, Translators: []string{"茄子", "Eric"}, Year: 2020, Status: "read", Recommended: true, Note: "比较友善的读物，推荐。", Post: slug},
-		{Title: "现代操作系统：原理与实现", Authors: []string{"陈海波", "夏虞斌"}, Year: 2020, Status: "read", Post: slug},
-		{Title: "Harbor 权威指南", Authors: []string{"张海宁（Henry）"}, Year: 2020, Status: "read", Post: slug},
-		{Title: "Computer Architecture: A Quantitative Approach", Authors: []string{"John L. Hennessy", "David A. Patterson"}, Year: 2020, Status: "read", Recommended: true, Post: slug},
-		{Title: "Stream Processing with Apache Flink", Authors: []string{"Fabian Hueske", "Vasiliki Kalavri"}, Year: 2020, Status: "read", Post: slug},
-		{Title: "精益创业", Authors: []string{"Eric Ries"}, Year: 2020, Status: "read", Post: slug},
-		{Title: "精益创业实战", Authors: []string{"Ash Maurya"}, Year: 2020, Status: "read", Post: slug},
-	}
-	papers := []content.Paper{
-		{Title: "Gobi: WebAssembly as a Practical Path to Library Sandboxing", Year: 2020, Status: "read", Recommended: true, Topic: "利用 WebAssembly 进行软件故障隔离（SFI）", Post: slug},
-		{Title: "Overlapping Experiment Infrastructure: More, Better, Faster Experimentation", Venue: "KDD'10", Published: 2010, Year: 2020, Status: "read", Recommended: true, Topic: "谷歌的大规模 A/B 测试系统，该领域的开山之作", Post: slug},
-	}
-	site := content.Site{Title: "gaocegege 的博客", Author: "Ce Gao", URL: "http://gaocegege.com", Language: "zh-CN"}
-	return content.NewSnapshot(site, []*content.Post{post}, books, papers, nil, "")
+	return s
 }
