@@ -294,6 +294,11 @@ func TestReaderSearch(t *testing.T) {
 	if len(r.matches) != 4 {
 		t.Fatalf("%d matches, want 4: %v", len(r.matches), r.matches)
 	}
+	for _, l := range strings.Split(d.view(), "\n") {
+		if strings.Contains(l, "Search: needle") && (!strings.Contains(l, "1/4") || strings.Contains(l, "…")) {
+			t.Fatalf("status line while searching: %q", l)
+		}
+	}
 	d.keys("enter")
 	line := func() int { return r.matches[r.current].line }
 	if r.current != 0 || line() != 9 {

@@ -273,7 +273,7 @@ func (r *reader) SetSize(w, h int) {
 		r.vp.GotoBottom()
 	}
 	if r.input != nil {
-		r.input.SetWidth(max(1, r.col-ansi.StringWidth(r.d.msgs.searchPrompt)-1))
+		r.input.SetWidth(r.searchWidth())
 	}
 }
 
@@ -304,7 +304,8 @@ func (r *reader) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Bottom):
 			r.vp.GotoBottom()
 		case key.Matches(msg, k.Search):
-			r.input = newInput(r.d, r.d.msgs.searchPrompt, r.col)
+			r.input = newInput(r.d, r.d.msgs.searchPrompt, 0)
+			r.input.SetWidth(r.searchWidth())
 			r.origin = r.vp.YOffset()
 		case key.Matches(msg, k.NextMatch):
 			if n := len(r.matches); n > 0 {
@@ -450,6 +451,13 @@ func (r *reader) bodyView() string {
 		}
 	}
 	return strings.Join(visible, "\n")
+}
+
+// searchWidth is the width of the search text: the status line less the
+// prompt and room for the match count and position on the right.
+func (r *reader) searchWidth() int {
+	const room = 16 // " 123/456 · 100%"
+	return max(1, r.col-ansi.StringWidth(r.d.msgs.searchPrompt)-room)
 }
 
 // back clears a search.
