@@ -1,0 +1,28 @@
+package upload
+
+import "github.com/sshblog/sshblog/content"
+
+// kindOf classifies the file at p (a clean tree path) with content's own
+// classifier, so the upload rules and the loader never disagree about what
+// the blog reads.
+func kindOf(p string) content.FileKind { return content.Classify(p) }
+
+// isText reports whether the blog reads files of kind k as text.
+func isText(k content.FileKind) bool {
+	switch k {
+	case content.FilePost, content.FileSite, content.FileBooks, content.FilePapers:
+		return true
+	}
+	return false
+}
+
+// kindName names a kind in messages ("the limit for a text file").
+func kindName(k content.FileKind) string {
+	switch {
+	case isText(k):
+		return "a text file"
+	case k == content.FileImage:
+		return "an image"
+	}
+	return "a file the blog does not use"
+}

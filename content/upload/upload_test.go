@@ -1,0 +1,194 @@
+package upload
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/sshblog/sshblog/content"
+)
+
+func TestPath(t *testing.T) {
+	tests := []struct {
+		in, want string
+		err      string // substring of the error; "" for none
+	}{
+		{in: "posts/a.md", want: "posts/a.md"},
+		{in: "/posts/a.md", want: "posts/a.md"},
+		{in: "./posts//a.md", want: "posts/a.md"},
+		{in: "~/posts/a.md", want: "posts/a.md"},
+		{in: "posts/", want: "posts"},
+		{in: "posts/../site.yaml", want: "site.yaml"},
+		{in: "/a/b/../../c", want: "c"},
+		{in: "", want: "."},
+		{in: "/", want: "."},
+		{in: "~", want: "."},
+		{in: ".", want: "."},
+		{in: "文章/二〇二〇.md", want: "文章/二〇二〇.md"},
+		{in: "~user/x", want: "~user/x"}, // only "~" and "~/" mean home
+		{in: "..", err: "leaves the blog's folder"},
+		{in: "../etc/passwd", err: "leaves the blog's folder"},
+		{in: "/../etc/passwd", err: "leaves the blog's folder"},
+		{in: "posts/../../x", err: "leaves the blog's folder"},
+		{in: "~/../x", err: "leaves the blog's folder"},
+		{in: "posts/a\x00.md", err: "control character"},
+		{in: "posts/\x1b[2J.md", err: "control character"},
+		{in: "posts/a\n.md", err: "control character"},
+		{in: "posts/\u0085.md", err: "control character"},
+		{in: `posts\a.md`, err: "backslash"},
+		{in: `..\..\x`, err: "backslash"},
+		{in: "posts/\xff.md", err: "not valid UTF-8"},
+		{in: ".git/config", err: ".git is reserved"},
+		{in: "posts/.GIT/hooks/x", err: ".git is reserved"},
+		{in: "posts/" + strings.Repeat("a", 256), err: "longer than 255"},
+		{in: strings.Repeat("a/", 2049), err: "longer than 4096"},
+	}
+	for _, tt := range tests {
+		got, err := Path(tt.in)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("Path(%q) = %q, %v; want error containing %q", tt.in, got, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Path(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestPathErrorQuotesControlCharacters(t *testing.T) {
+	_, err := Path("posts/\x1b]0;pwned\x07.md")
+	if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("error %q must not carry raw control characters", err)
+	}
+}
+
+func TestTarget(t *testing.T) {
+	r := Rules{Limits: Limits{TextFile: 100, Image: 1000}}
+	tests := []struct {
+		path  string
+		limit int64
+		err   string
+	}{
+		{path: "posts/2024-01-02-hello.md", limit: 100},
+		{path: "_posts/2024-01-02-hello.markdown", limit: 100},
+		{path: "site.yaml", limit: 100},
+		{path: "_config.yml", limit: 100},
+		{path: "books.yaml", limit: 100},
+		{path: "_data/papers.yml", limit: 100},
+		{path: "images/a.png", limit: 1000},
+		{path: "images/2020/b.JPG", limit: 1000},
+		{path: "images/c.webp", limit: 1000},
+		{path: "x.exe", err: "not accepted: you can upload Markdown posts"},
+		{path: "posts/run.sh", err: "not accepted"},
+		{path: "_layouts/default.html", err: "not accepted"},
+		{path: "Gemfile", err: "not accepted"},
+		{path: "posts/.hidden.md", err: "not accepted"},
+		{path: "images/a.svg", err: "not accepted"},
+		{path: "a.png", err: "images in images/"}, // images live in images/
+		{path: ".git/config", err: ".git is reserved"},
+	}
+	for _, tt := range tests {
+		limit, err := r.Target(tt.path)
+		if tt.err != "" {
+			var ve *content.ValidationError
+			if !errors.As(err, &ve) || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("Target(%q) = %d, %v; want a ValidationError containing %q", tt.path, limit, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || limit != tt.limit {
+			t.Errorf("Target(%q) = %d, %v; want %d", tt.path, limit, err, tt.limit)
+		}
+	}
+}
+
+func TestTargetRefusalListsWhatIsAllowed(t *testing.T) {
+	_, err := Rules{}.Target("notes.txt")
+	for _, want := range []string{"notes.txt", "Markdown posts", "site.yaml", "books.yaml", "papers.yaml", ".png", ".jpg", ".gif", ".webp"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestDefaultLimits(t *testing.T) {
+	var r Rules // the zero value uses the defaults of issue 3
+	if got, _ := r.Target("posts/2024-01-01-a.md"); got != 1<<20 {
+		t.Errorf("text limit %d, want 1 MiB", got)
+	}
+	if got, _ := r.Target("images/a.gif"); got != 10<<20 {
+		t.Errorf("image limit %d, want 10 MiB", got)
+	}
+	if err := (Limits{TextFile: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "text file limit") {
+		t.Errorf("negative limit: %v", err)
+	}
+}
+
+func TestCheckTree(t *testing.T) {
+	small := Rules{Limits: Limits{TextFile: 10, Image: 20, Blog: 45}}
+	post := "posts/2024-01-01-a.md"
+	tests := []struct {
+		name  string
+		rules Rules
+		fsys  fstest.MapFS
+		want  []string // each a problem's String(), in order; nil = no problems
+	}{
+		{name: "fine", fsys: fstest.MapFS{post: {Data: []byte("ok")}, "images/a.png": {Data: []byte{0, 1, 2}}}},
+		{name: "symlink", fsys: fstest.MapFS{"posts/link.md": {Mode: fs.ModeSymlink | 0o777, Data: []byte("/etc/passwd")}},
+			want: []string{"posts/link.md: symbolic links are not allowed; put the file itself here"}},
+		{name: "submodule", fsys: fstest.MapFS{"themes/x": {Mode: fs.ModeIrregular}},
+			want: []string{"themes/x: submodules and other special files are not allowed; add the files themselves"}},
+		{name: "device", fsys: fstest.MapFS{"dev/null": {Mode: fs.ModeDevice | fs.ModeCharDevice}},
+			want: []string{"dev/null: devices, pipes and sockets are not allowed"}},
+		{name: "text too big", rules: small, fsys: fstest.MapFS{post: {Data: []byte("0123456789x")}},
+			want: []string{post + ": 11 bytes is over the 10 bytes limit for a text file"}},
+		{name: "image too big", rules: small, fsys: fstest.MapFS{"images/a.png": {Data: make([]byte, 21)}},
+			want: []string{"images/a.png: 21 bytes is over the 20 bytes limit for an image"}},
+		{name: "unused file: image limit applies", rules: small, fsys: fstest.MapFS{"_layouts/x.html": {Data: make([]byte, 21)}},
+			want: []string{"_layouts/x.html: 21 bytes is over the 20 bytes limit for a file the blog does not use"}},
+		{name: "unused file within limits, binary", rules: small, fsys: fstest.MapFS{"assets/font.woff": {Data: []byte{0, 0xff}}}},
+		{name: "blog too big", rules: small, fsys: fstest.MapFS{"images/a.png": {Data: make([]byte, 20)},
+			"images/b.png": {Data: make([]byte, 20)}, "images/c.png": {Data: make([]byte, 20)}},
+			want: []string{"the blog's files take 60 bytes, over the 45 bytes limit for a blog"}},
+		{name: "invalid UTF-8 names its line", fsys: fstest.MapFS{post: {Data: []byte("---\ntitle: x\n\xc3(\n")}},
+			want: []string{post + ":3: text is not valid UTF-8 (save the file as UTF-8)"}},
+		{name: "NUL names its line", fsys: fstest.MapFS{"site.yaml": {Data: []byte("title: x\n\x00")}},
+			want: []string{"site.yaml:2: text contains a NUL byte (is it a binary file?)"}},
+		{name: "byte order mark is fine", fsys: fstest.MapFS{post: {Data: []byte("\ufeff---\n")}}},
+		{name: "bad name is quoted", fsys: fstest.MapFS{"posts/a\x1b.md": {Data: []byte("x")}},
+			want: []string{`path "posts/a\x1b.md" contains a control character`}},
+		{name: "git folder", fsys: fstest.MapFS{".git/config": {Data: []byte("x")}},
+			want: []string{`path ".git": .git is reserved for git's own files`}},
+		{name: "every problem", rules: small, fsys: fstest.MapFS{
+			"a/link": {Mode: fs.ModeSymlink}, "books.yaml": {Data: []byte("\xff")}, "images/x.gif": {Data: make([]byte, 30)}},
+			want: []string{"a/link: symbolic links are not allowed; put the file itself here",
+				"books.yaml:1: text is not valid UTF-8 (save the file as UTF-8)",
+				"images/x.gif: 30 bytes is over the 20 bytes limit for an image"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, p := range tt.rules.CheckTree(tt.fsys) {
+				got = append(got, p.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestIsText(t *testing.T) {
+	for p, want := range map[string]bool{
+		"posts/2024-01-01-a.md": true, "site.yaml": true, "_data/books.yml": true,
+		"images/a.png": false, "Gemfile": false, "_layouts/a.html": false,
+	} {
+		if IsText(p) != want {
+			t.Errorf("IsText(%q) = %v", p, !want)
+		}
+	}
+}
