@@ -1,0 +1,329 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// ErrNoGit is returned (wrapped) by Open when the git binary cannot be found.
+// The store needs it; a server can still serve readers from its seed.
+var ErrNoGit = errors.New("the git program was not found: install git to publish (readers are still served)")
+
+// Identity of every commit and tag the store writes. The key that published
+// a change is named in the commit message and in the history, not here:
+// commit authors are whatever a pusher's git says, so they prove nothing.
+const (
+	identityName  = "sshblog"
+	identityEmail = "sshblog@localhost"
+)
+
+// quarantineVars are the variables git gives a pre-receive hook so it can
+// read the objects of a push before they are accepted. They are the only
+// GIT_* variables the store lets through from its environment.
+var quarantineVars = []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"}
+
+// repo runs git on one bare repository with a controlled environment: no
+// user or system configuration, a fixed identity, no prompts, no replace
+// refs. Nothing of the caller's GIT_* environment leaks in, except the push
+// quarantine when the repo serves a hook.
+type repo struct {
+	git string   // path of the git binary
+	dir string   // absolute path of the bare repository (GIT_DIR)
+	env []string // environment of every git command
+}
+
+// findGit returns the path of the git binary: bin if set, else "git" from PATH.
+func findGit(bin string) (string, error) {
+	if bin == "" {
+		bin = "git"
+	}
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		return "", fmt.Errorf("%w (%v)", ErrNoGit, err)
+	}
+	return p, nil
+}
+
+// newRepo returns a runner for the bare repository at dir (absolute).
+// environ is the caller's environment; only PATH, TMPDIR and, when
+// quarantine is set, the push quarantine variables are taken from it.
+func newRepo(git, dir string, environ []string, quarantine bool) *repo {
+	env := []string{
+		"GIT_DIR=" + dir,
+		"GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_ATTR_NOSYSTEM=1",
+		"GIT_TERMINAL_PROMPT=0",
+		"GIT_NO_REPLACE_OBJECTS=1",
+		"GIT_AUTHOR_NAME=" + identityName,
+		"GIT_AUTHOR_EMAIL=" + identityEmail,
+		"GIT_COMMITTER_NAME=" + identityName,
+		"GIT_COMMITTER_EMAIL=" + identityEmail,
+		"LC_ALL=C",
+	}
+	pass := []string{"PATH", "TMPDIR"}
+	if quarantine {
+		pass = append(pass, quarantineVars...)
+	}
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		for _, p := range pass {
+			if name == p {
+				env = append(env, kv)
+			}
+		}
+	}
+	return &repo{git: git, dir: dir, env: env}
+}
+
+// gitError is a failed git command with what it printed on stderr.
+type gitError struct {
+	args   []string
+	err    error
+	stderr string
+}
+
+func (e *gitError) Error() string {
+	msg := strings.TrimSpace(e.stderr)
+	if msg == "" {
+		return fmt.Sprintf("git %s: %v", e.args[0], e.err)
+	}
+	return fmt.Sprintf("git %s: %v: %s", e.args[0], e.err, msg)
+}
+
+func (e *gitError) Unwrap() error { return e.err }
+
+// run runs git with args, stdin as input and extra environment entries, and
+// returns its standard output.
+func (r *repo) run(ctx context.Context, stdin []byte, extraEnv []string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, r.git, args...)
+	cmd.Dir = r.dir
+	cmd.Env = append(r.env[:len(r.env):len(r.env)], extraEnv...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, &gitError{args: args, err: err, stderr: stderr.String()}
+	}
+	return stdout.Bytes(), nil
+}
+
+// line runs git and returns its output's first line, trimmed.
+func (r *repo) line(ctx context.Context, stdin []byte, args ...string) (string, error) {
+	out, err := r.run(ctx, stdin, nil, args...)
+	if err != nil {
+		return "", err
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(first), nil
+}
+
+// resolve returns the object id ref points at, or "" when it does not exist.
+func (r *repo) resolve(ctx context.Context, ref string) (string, error) {
+	out, err := r.run(ctx, nil, nil, "rev-parse", "--verify", "--quiet", ref)
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 1 {
+			return "", nil
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// lsEntry is one file of a git tree.
+type lsEntry struct {
+	mode uint32 // git mode: 0o100644, 0o100755, 0o120000 (symlink), 0o160000 (submodule)
+	oid  string
+	size int64 // -1 for submodules
+	path string
+}
+
+// lsTree lists every file of treeish's tree, recursively.
+func (r *repo) lsTree(ctx context.Context, treeish string) ([]lsEntry, error) {
+	out, err := r.run(ctx, nil, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", treeish)
+	if err != nil {
+		return nil, err
+	}
+	var entries []lsEntry
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		// "<mode> SP <type> SP <object> SP+ <size> TAB <path>"
+		meta, p, ok := strings.Cut(string(rec), "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 4 {
+			return nil, fmt.Errorf("git ls-tree: unexpected output %q", rec)
+		}
+		mode, err := strconv.ParseUint(f[0], 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("git ls-tree: bad mode in %q", rec)
+		}
+		size := int64(-1)
+		if f[3] != "-" {
+			if size, err = strconv.ParseInt(f[3], 10, 64); err != nil {
+				return nil, fmt.Errorf("git ls-tree: bad size in %q", rec)
+			}
+		}
+		entries = append(entries, lsEntry{mode: uint32(mode), oid: f[2], size: size, path: p})
+	}
+	return entries, nil
+}
+
+// readBlobs returns the contents of the blobs oids, in one git process.
+func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
+	blobs := make(map[string][]byte, len(oids))
+	if len(oids) == 0 {
+		return blobs, nil
+	}
+	var in bytes.Buffer
+	for _, oid := range oids {
+		in.WriteString(oid)
+		in.WriteByte('\n')
+	}
+	out, err := r.run(ctx, in.Bytes(), nil, "cat-file", "--batch")
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(bytes.NewReader(out))
+	for range oids {
+		// "<oid> SP <type> SP <size> LF <contents> LF", or "<oid> missing LF"
+		header, err := br.ReadString('\n')
+		if err != nil {
+			return nil, fmt.Errorf("git cat-file: short output: %w", err)
+		}
+		f := strings.Fields(header)
+		if len(f) != 3 || f[1] != "blob" {
+			return nil, fmt.Errorf("git cat-file: cannot read blob: %s", strings.TrimSpace(header))
+		}
+		n, err := strconv.Atoi(f[2])
+		if err != nil {
+			return nil, fmt.Errorf("git cat-file: bad header %q", header)
+		}
+		data := make([]byte, n+1)
+		if _, err := io.ReadFull(br, data); err != nil {
+			return nil, fmt.Errorf("git cat-file: short blob %s: %w", f[0], err)
+		}
+		blobs[f[0]] = data[:n:n]
+	}
+	return blobs, nil
+}
+
+// readBlob returns the contents of one blob.
+func (r *repo) readBlob(ctx context.Context, oid string) ([]byte, error) {
+	return r.run(ctx, nil, nil, "cat-file", "blob", oid)
+}
+
+// writeBlobs stores datas as blobs and returns their ids in order. It writes
+// them to temporary files in tmp (removed before it returns) and hashes them
+// all with one git process.
+func (r *repo) writeBlobs(ctx context.Context, tmp string, datas [][]byte) ([]string, error) {
+	if len(datas) == 0 {
+		return nil, nil
+	}
+	if len(datas) == 1 {
+		oid, err := r.line(ctx, datas[0], "hash-object", "-w", "--no-filters", "--stdin")
+		if err != nil {
+			return nil, err
+		}
+		return []string{oid}, nil
+	}
+	dir, err := os.MkdirTemp(tmp, "blobs-")
+	if err != nil {
+		return nil, fmt.Errorf("write blobs: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	var paths bytes.Buffer
+	for i, data := range datas {
+		p := fmt.Sprintf("%s/%d", dir, i)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			return nil, fmt.Errorf("write blobs: %w", err)
+		}
+		paths.WriteString(p)
+		paths.WriteByte('\n')
+	}
+	out, err := r.run(ctx, paths.Bytes(), nil, "hash-object", "-w", "--no-filters", "--stdin-paths")
+	if err != nil {
+		return nil, err
+	}
+	oids := strings.Fields(string(out))
+	if len(oids) != len(datas) {
+		return nil, fmt.Errorf("git hash-object: %d ids for %d blobs", len(oids), len(datas))
+	}
+	return oids, nil
+}
+
+// indexEntry is one file of a tree to write.
+type indexEntry struct {
+	mode uint32
+	oid  string
+	path string
+}
+
+// writeTree stores a tree holding exactly files and returns its id. It uses
+// a temporary index file in tmp, so it never touches another index.
+func (r *repo) writeTree(ctx context.Context, tmp string, files []indexEntry) (string, error) {
+	idx, err := os.CreateTemp(tmp, "index-")
+	if err != nil {
+		return "", fmt.Errorf("write tree: %w", err)
+	}
+	name := idx.Name()
+	idx.Close()
+	os.Remove(name) // git wants to create it; the unique name is what we need
+	defer os.Remove(name)
+	env := []string{"GIT_INDEX_FILE=" + name}
+	var in bytes.Buffer
+	for _, f := range files {
+		fmt.Fprintf(&in, "%06o %s\t%s\x00", f.mode, f.oid, f.path)
+	}
+	if _, err := r.run(ctx, in.Bytes(), env, "update-index", "-z", "--add", "--index-info"); err != nil {
+		return "", err
+	}
+	out, err := r.run(ctx, nil, env, "write-tree")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// commitTree writes a commit of tree with the given parent ("" for none)
+// and message, and returns its id.
+func (r *repo) commitTree(ctx context.Context, tree, parent, message string) (string, error) {
+	args := []string{"commit-tree", tree}
+	if parent != "" {
+		args = append(args, "-p", parent)
+	}
+	args = append(args, "-F", "-")
+	return r.line(ctx, []byte(message), args...)
+}
+
+// errRefMoved reports that a compare-and-swap ref update found the ref
+// changed or locked by someone else.
+var errRefMoved = errors.New("ref changed or locked by another writer")
+
+// updateRef moves ref to newID if it still points at oldID ("" = must not
+// exist). A concurrent change makes it fail with errRefMoved.
+func (r *repo) updateRef(ctx context.Context, ref, newID, oldID, reason string) error {
+	_, err := r.run(ctx, nil, nil, "update-ref", "-m", reason, ref, newID, oldID)
+	if err == nil {
+		return nil
+	}
+	cur, rerr := r.resolve(ctx, ref)
+	var ge *gitError
+	if rerr == nil && cur != oldID || errors.As(err, &ge) && strings.Contains(ge.stderr, "lock") {
+		return fmt.Errorf("update %s: %w", ref, errRefMoved)
+	}
+	return fmt.Errorf("update %s: %w", ref, err)
+}

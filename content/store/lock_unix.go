@@ -1,0 +1,28 @@
+//go:build unix
+
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// lockFile opens (creating) the file at p and takes an exclusive flock on
+// it, failing at once if another process holds it. The kernel releases the
+// lock when the process dies, so a killed server never leaves it stale.
+func lockFile(p string) (*os.File, error) {
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("another sshblog process is using it (%s is locked)", p)
+		}
+		return nil, fmt.Errorf("lock %s: %w", p, err)
+	}
+	return f, nil
+}

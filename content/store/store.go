@@ -1,0 +1,506 @@
+// Package store keeps the blog's content in a git repository under the data
+// directory and publishes changes to it, whichever way they arrive: files
+// from scp or sftp (Store.Apply), a git push (ValidatePush in the
+// repository's pre-receive hook, then Store.Refresh), or a rollback
+// (Store.Rollback). It is transport-independent: transports move bytes and
+// call it; it enforces the upload rules (package upload) and validates the
+// whole blog (content.Load) before anything becomes visible.
+//
+// The model:
+//
+//   - The repository is bare, on branch main, driven with the git binary with
+//     a controlled environment (no user or system git configuration).
+//   - The live blog is always the tree of one validated commit, the one main
+//     points at. Main only ever moves to a validated commit, with a
+//     compare-and-swap, so a server killed at any moment restarts on the last
+//     good commit, and of two concurrent publishers one wins and the other
+//     gets ErrConflict.
+//   - Nothing is written to the repository before a change is validated;
+//     rejected changes leave no trace.
+//   - Every published commit is recorded in the history (refs under
+//     refs/sshblog/published/, hidden from clients), which keeps it
+//     reachable, so every published state stays recoverable even after a
+//     force push; Rollback republishes one as a new commit.
+//
+// The store owns a content.Library and publishes every new snapshot to it in
+// order; sessions subscribe to Store.Library().
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/upload"
+)
+
+// mainRef is the branch readers see.
+const mainRef = "refs/heads/main"
+
+// tmpDirName is the store's scratch folder inside the repository: temporary
+// index files and blob files. It is emptied whenever the store opens.
+const tmpDirName = "sshblog-tmp"
+
+// Options configure a Store. The zero value is usable.
+type Options struct {
+	// Limits bound uploads and pushes; zero fields take the defaults. Open
+	// writes them into the repository's configuration, where the git hooks
+	// (separate processes) read them.
+	Limits upload.Limits
+	// SeedName describes the seed in the first commit's message, e.g. "the
+	// embedded sample" or "/home/me/blog".
+	SeedName string
+	// Git is the path of the git binary; "" looks "git" up in PATH.
+	Git string
+	// Logger receives notes about recovery and history; nil discards them.
+	Logger *slog.Logger
+}
+
+// Author identifies the SSH key that made a change.
+type Author struct {
+	Fingerprint string // the key's SHA256 fingerprint, "SHA256:..."
+	Comment     string // the key's comment in the authors file, if any
+}
+
+// String names the author for messages and history: "SHA256:... (comment)",
+// or "an unknown key".
+func (a Author) String() string {
+	a.Fingerprint, a.Comment = oneLine(a.Fingerprint), oneLine(a.Comment)
+	switch {
+	case a.Fingerprint == "" && a.Comment == "":
+		return "an unknown key"
+	case a.Comment == "":
+		return a.Fingerprint
+	case a.Fingerprint == "":
+		return a.Comment
+	}
+	return a.Fingerprint + " (" + a.Comment + ")"
+}
+
+// Store is the blog's git-backed content store. Its methods are safe for
+// concurrent use; writers are serialised.
+type Store struct {
+	dir   string
+	repo  *repo
+	rules upload.Rules
+	log   *slog.Logger
+	lock  *os.File // holds the data directory's lock while open
+	lib   *content.Library
+
+	mu  sync.Mutex // serialises Apply, Rollback and Refresh
+	cur atomic.Pointer[state]
+}
+
+// state is one published state: a commit, its files and its snapshot.
+type state struct {
+	commit string
+	tree   *Tree
+	snap   *content.Snapshot
+}
+
+// Open opens the blog repository at dir (say DATA/blog.git), creating it from
+// seed on first start (the embedded sample, or a blog folder; a Jekyll site
+// works as it is). The seed must pass the same validation as any publish.
+// Folders that hold generated output or installed dependencies (.git,
+// _site, .jekyll-cache, .sass-cache, node_modules, .bundle, vendor) are
+// left out of the seed.
+//
+// Open recovers from a kill: it removes stale git lock and temporary files
+// and loads main, which always points at a validated commit, recording it in
+// the history if a crash kept that from happening. It holds a lock on dir
+// (the file dir+".lock") until Close, so a second process cannot open the
+// same store.
+//
+// Without the git binary Open fails with an error wrapping ErrNoGit. When
+// main does not load (say a newer sshblog validates more strictly), the
+// error is the *content.ValidationError.
+func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, error) {
+	if err := opts.Limits.Validate(); err != nil {
+		return nil, fmt.Errorf("open blog store: %w", err)
+	}
+	git, err := findGit(opts.Git)
+	if err != nil {
+		return nil, err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open blog store %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return nil, fmt.Errorf("open blog store %s: %w", dir, err)
+	}
+	lock, err := lockFile(dir + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("open blog store %s: %w", dir, err)
+	}
+	s := &Store{
+		dir:   dir,
+		repo:  newRepo(git, dir, os.Environ(), false),
+		rules: upload.Rules{Limits: opts.Limits},
+		log:   opts.Logger,
+		lock:  lock,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if err := s.open(ctx, seed, opts); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// open does Open's work once the lock is held.
+func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
+	leftovers, _ := filepath.Glob(s.dir + ".seeding-*")
+	for _, l := range leftovers {
+		s.log.Info("removing an interrupted seeding", "dir", l)
+		if err := os.RemoveAll(l); err != nil {
+			return fmt.Errorf("open blog store: %w", err)
+		}
+	}
+	if _, err := os.Stat(s.dir); errors.Is(err, fs.ErrNotExist) {
+		if seed == nil {
+			return fmt.Errorf("open blog store %s: it does not exist and there is no seed", s.dir)
+		}
+		if err := s.create(ctx, seed, opts.SeedName); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return fmt.Errorf("open blog store: %w", err)
+	}
+	if err := s.recover(); err != nil {
+		return err
+	}
+	if err := s.configure(ctx); err != nil {
+		return err
+	}
+	commit, err := s.repo.resolve(ctx, mainRef)
+	if err != nil {
+		return fmt.Errorf("open blog store %s: %w", s.dir, err)
+	}
+	if commit == "" {
+		return fmt.Errorf("open blog store %s: the repository has no main branch", s.dir)
+	}
+	st, err := s.loadState(ctx, commit, nil)
+	if err != nil {
+		return fmt.Errorf("open blog store %s: load main %s: %w", s.dir, short(commit), err)
+	}
+	if err := s.ensureRecorded(ctx, st); err != nil {
+		return err
+	}
+	s.cur.Store(st)
+	s.lib = content.NewLibrary(st.snap)
+	return nil
+}
+
+// Close releases the store's lock. The repository stays as it is.
+func (s *Store) Close() error { return s.lock.Close() }
+
+// Dir returns the absolute path of the bare repository, for the git
+// transport (git-receive-pack and git-upload-pack run on it) and InstallHooks.
+func (s *Store) Dir() string { return s.dir }
+
+// Library returns the library that serves the live snapshot and tells
+// subscribers about each new one. The store publishes every change to it,
+// in order.
+func (s *Store) Library() *content.Library { return s.lib }
+
+// Snapshot returns the live snapshot; its Revision is main's commit.
+func (s *Store) Snapshot() *content.Snapshot { return s.cur.Load().snap }
+
+// Files returns the files of the live state, read-only, for transports that
+// list and download (sftp ls and get, scp from the server). Its Revision is
+// the snapshot's.
+func (s *Store) Files() *Tree { return s.cur.Load().tree }
+
+// Rules returns the upload rules the store enforces, for transports that
+// check a file before receiving it (Rules.Target).
+func (s *Store) Rules() upload.Rules { return s.rules }
+
+// recover removes what a killed git or store process leaves behind: lock
+// files (*.lock), temporary object and pack files, push quarantines and the
+// store's scratch folder. Open holds the data directory's lock, and no git
+// process of the previous server can still be working on the repository.
+func (s *Store) recover() error {
+	if err := os.RemoveAll(filepath.Join(s.dir, tmpDirName)); err != nil {
+		return fmt.Errorf("recover blog store: %w", err)
+	}
+	return filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("recover blog store: %w", err)
+		}
+		name := d.Name()
+		stale := strings.HasSuffix(name, ".lock") && !d.IsDir() ||
+			strings.HasPrefix(name, "tmp_obj_") || strings.HasPrefix(name, "tmp_pack_") ||
+			strings.HasPrefix(name, "tmp_idx_") || strings.HasPrefix(name, "tmp_objdir-incoming-") ||
+			strings.HasPrefix(name, "incoming-") && d.IsDir() && filepath.Base(filepath.Dir(p)) == "objects"
+		if !stale {
+			return nil
+		}
+		s.log.Info("removing a file left by an interrupted git command", "path", p)
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("recover blog store: %w", err)
+		}
+		if d.IsDir() {
+			return fs.SkipDir
+		}
+		return nil
+	})
+}
+
+// limitKeys name the limits in the repository's configuration, where the
+// hooks read them.
+const (
+	keyTextFile = "sshblog.textfilelimit"
+	keyImage    = "sshblog.imagelimit"
+	keyBlog     = "sshblog.bloglimit"
+)
+
+// configure sets the repository configuration the store relies on.
+func (s *Store) configure(ctx context.Context) error {
+	lim := s.rules.Limits
+	d := upload.DefaultLimits()
+	settings := [][2]string{
+		{"core.logAllRefUpdates", "true"}, // a reflog for main: one more trail
+		{"core.fsync", "committed"},       // objects and refs survive a power cut
+		{"receive.denyDeletes", "true"},   // nobody deletes main
+		{"receive.fsckObjects", "true"},   // malformed objects are refused at the door
+		{"transfer.hideRefs", "refs/sshblog"},
+		{keyTextFile, strconv.FormatInt(cmp0(lim.TextFile, d.TextFile), 10)},
+		{keyImage, strconv.FormatInt(cmp0(lim.Image, d.Image), 10)},
+		{keyBlog, strconv.FormatInt(cmp0(lim.Blog, d.Blog), 10)},
+	}
+	for _, kv := range settings {
+		if _, err := s.repo.run(ctx, nil, nil, "config", kv[0], kv[1]); err != nil {
+			return fmt.Errorf("configure blog store: %w", err)
+		}
+	}
+	return s.refusePushes(ctx)
+}
+
+// refusePushes installs a pre-receive hook that refuses every push, until
+// InstallHooks replaces it with the validating one. A server that never
+// sets git publishing up then refuses pushes instead of taking them
+// unchecked.
+func (s *Store) refusePushes(ctx context.Context) error {
+	dir := filepath.Join(s.repo.dir, "hooks")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("configure blog store: %w", err)
+	}
+	script := "#!/bin/sh\n" +
+		"# Written by sshblog when it opens the blog; replaced by the validating hook\n" +
+		"# once git publishing is set up (InstallHooks).\n" +
+		"echo 'sshblog: publishing by git push is not set up on this server' >&2\n" +
+		"exit 1\n"
+	if err := writeFileAtomic(filepath.Join(dir, "pre-receive"), []byte(script), 0o755); err != nil {
+		return fmt.Errorf("configure blog store: %w", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "post-receive")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("configure blog store: %w", err)
+	}
+	if _, err := s.repo.run(ctx, nil, nil, "config", "core.hooksPath", dir); err != nil {
+		return fmt.Errorf("configure blog store: %w", err)
+	}
+	return nil
+}
+
+func cmp0(v, def int64) int64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// skippedSeedDirs hold generated output or installed dependencies, never
+// content: a Jekyll site's .gitignore excludes them, and they would only
+// blow the size limits.
+var skippedSeedDirs = map[string]bool{
+	"_site": true, ".jekyll-cache": true, ".sass-cache": true,
+	"node_modules": true, ".bundle": true, "vendor": true,
+}
+
+// create makes the repository from seed. It builds it in a scratch folder
+// next to dir and renames it into place only when it is complete, so a kill
+// leaves either nothing or a whole repository.
+func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(s.dir), filepath.Base(s.dir)+".seeding-")
+	if err != nil {
+		return fmt.Errorf("create blog store: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	// The seeding store works on the scratch repository; it is never shared.
+	seeder := &Store{dir: tmp, repo: newRepo(s.repo.git, tmp, os.Environ(), false), rules: s.rules, log: s.log}
+	if _, err := seeder.repo.run(ctx, nil, nil, "init", "--bare", "--quiet"); err != nil {
+		return fmt.Errorf("create blog store: %w", err)
+	}
+	if _, err := seeder.repo.run(ctx, nil, nil, "symbolic-ref", "HEAD", mainRef); err != nil {
+		return fmt.Errorf("create blog store: %w", err)
+	}
+	if err := seeder.configure(ctx); err != nil {
+		return err
+	}
+	files, err := readSeed(seed)
+	if err != nil {
+		return fmt.Errorf("create blog store: read the seed: %w", err)
+	}
+	if seedName == "" {
+		seedName = "the seed"
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("create blog store: %s holds no files", seedName)
+	}
+	empty := &state{tree: newTree(nil, "", time.Time{}, map[string]*blob{})}
+	msg := "Seed the blog from " + oneLine(seedName)
+	if _, err := seeder.publish(ctx, empty, files, msg, "seed", Author{}); err != nil {
+		var ve *content.ValidationError
+		if errors.As(err, &ve) {
+			return fmt.Errorf("create blog store: the seed %s is not a valid blog:\n%w", seedName, err)
+		}
+		return fmt.Errorf("create blog store: %w", err)
+	}
+	if err := os.RemoveAll(filepath.Join(tmp, tmpDirName)); err != nil {
+		return fmt.Errorf("create blog store: %w", err)
+	}
+	if err := os.Rename(tmp, s.dir); err != nil {
+		return fmt.Errorf("create blog store: %w", err)
+	}
+	s.log.Info("created the blog repository", "dir", s.dir, "seed", seedName)
+	return nil
+}
+
+// readSeed reads every file of seed, leaving out skippedSeedDirs and .git.
+// Symbolic links and other special files are kept as such, for the upload
+// rules to refuse by name.
+func readSeed(seed fs.FS) (map[string]*blob, error) {
+	files := make(map[string]*blob)
+	err := fs.WalkDir(seed, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" || p == d.Name() && skippedSeedDirs[p] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch t := d.Type(); {
+		case t&fs.ModeSymlink != 0:
+			files[p] = &blob{mode: modeSymlink}
+			return nil
+		case !t.IsRegular():
+			files[p] = &blob{mode: modeSubmodule} // any special file: refused as irregular
+			return nil
+		}
+		data, err := fs.ReadFile(seed, p)
+		if err != nil {
+			return err
+		}
+		mode := uint32(modeFile)
+		if info, err := d.Info(); err == nil && info.Mode()&0o111 != 0 {
+			mode = modeExecutable
+		}
+		files[p] = &blob{mode: mode, size: int64(len(data)), data: data}
+		return nil
+	})
+	return files, err
+}
+
+// loadState reads commit's files and loads its snapshot. Blobs already in
+// memory in prev (the previous state) are reused, not read again.
+func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*state, error) {
+	tree, err := readTree(ctx, s.repo, commit, prev)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := content.Load(tree, commit)
+	if err != nil {
+		return nil, err
+	}
+	return &state{commit: commit, tree: tree, snap: snap}, nil
+}
+
+// readTree reads the files of commit as a Tree, holding the text the blog
+// reads in memory. Blobs of prev's tree are reused.
+func readTree(ctx context.Context, r *repo, commit string, prev *state) (*Tree, error) {
+	entries, err := r.lsTree(ctx, commit)
+	if err != nil {
+		return nil, err
+	}
+	when, err := r.line(ctx, nil, "show", "-s", "--format=%ct", commit)
+	if err != nil {
+		return nil, err
+	}
+	secs, _ := strconv.ParseInt(when, 10, 64)
+	known := make(map[string]*blob)
+	if prev != nil {
+		for _, b := range prev.tree.files {
+			if b.data != nil {
+				known[b.oid] = b
+			}
+		}
+	}
+	files := make(map[string]*blob, len(entries))
+	var need []string
+	for _, e := range entries {
+		b := &blob{mode: e.mode, oid: e.oid, size: e.size}
+		if k := known[e.oid]; k != nil && k.mode == e.mode {
+			b = k
+		} else if e.mode == modeFile || e.mode == modeExecutable {
+			if upload.IsText(e.path) {
+				need = append(need, e.oid)
+			}
+		}
+		files[e.path] = b
+	}
+	datas, err := r.readBlobs(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range files {
+		if d, ok := datas[b.oid]; ok && b.data == nil {
+			b.data = d
+		}
+	}
+	return newTree(r, commit, time.Unix(secs, 0).UTC(), files), nil
+}
+
+// short abbreviates a commit id for people.
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}
+
+// oneLine makes s safe as one line of a message or history record: control
+// characters become spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// parentDirs returns the folders p is in, innermost first ("a/b/c" gives
+// "a/b", "a").
+func parentDirs(p string) []string {
+	var dirs []string
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		dirs = append(dirs, d)
+	}
+	return dirs
+}
