@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sshblog/sshblog/content/sample"
+)
+
+// benchApply measures publish-to-visible: from Apply's call to the new
+// snapshot being live in the Library (Apply returns after publishing it),
+// for one edited post.
+func benchApply(b *testing.B, s *Store, slug string) {
+	ch, stop := s.Library().Subscribe()
+	defer stop()
+	defer reportCPU(b)()
+	for i := 0; b.Loop(); i++ {
+		var c Change
+		c.Via = "bench"
+		c.Put("posts/2024-12-31-"+slug+".md", post("Bench", fmt.Sprintf("Edit %d.\n", i)))
+		res, err := s.Apply(context.Background(), c, alice)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := <-ch; got != res.Snapshot {
+			b.Fatal("a different snapshot was published")
+		}
+		if _, ok := s.Library().Snapshot().Post(slug); !ok {
+			b.Fatal("the post is not listed")
+		}
+	}
+}
+
+func BenchmarkApplySample(b *testing.B) {
+	s := openTest(b, sample.FS())
+	benchApply(b, s, "bench")
+}
+
+// generateBlog writes a blog of n posts of about 3 KB each under dir.
+func generateBlog(b *testing.B, dir string, n int) {
+	files := map[string]string{"site.yaml": "title: Big blog\n"}
+	para := strings.Repeat("Lorem ipsum dolor sit amet, 中文的句子也在这里。 ", 40) + "\n\n"
+	for i := range n {
+		files[fmt.Sprintf("posts/%04d-%02d-%02d-post-%d.md", 2000+i/365, 1+i%12, 1+i%28, i)] =
+			fmt.Sprintf("---\ntitle: Post %d\ntags: [t%d, common]\ndescription: number %d\n---\n%s%s", i, i%20, i, para, para)
+	}
+	writeFiles(b, dir, files)
+}
+
+func BenchmarkApply1000Posts(b *testing.B) {
+	src := b.TempDir()
+	generateBlog(b, src, 1000)
+	s := openTest(b, os.DirFS(src))
+	if len(s.Snapshot().Posts()) != 1000 {
+		b.Fatalf("%d posts", len(s.Snapshot().Posts()))
+	}
+	benchApply(b, s, "bench")
+}
+
+// BenchmarkRefresh1000Posts measures loading main after a push changed one
+// post of 1,000, the git transport's publish-to-visible.
+func BenchmarkRefresh1000Posts(b *testing.B) {
+	src := b.TempDir()
+	generateBlog(b, src, 1000)
+	s := openTest(b, os.DirFS(src))
+	dir := s.Dir()
+	tmp := filepath.Join(b.TempDir(), "blob")
+	var cpu time.Duration
+	defer func() { b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op") }()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		os.WriteFile(tmp, post("Pushed", fmt.Sprintf("v%d\n", i)), 0o644)
+		oid := mustGit(b, dir, "--git-dir="+dir, "hash-object", "-w", tmp)
+		idx := filepath.Join(b.TempDir(), "index")
+		env := gitEnv("GIT_INDEX_FILE="+idx, "GIT_DIR="+dir)
+		gitRun(dir, env, "read-tree", "main")
+		gitRun(dir, env, "update-index", "--add", "--cacheinfo", "100644,"+oid+",posts/2024-12-31-pushed.md")
+		tree, _ := gitRun(dir, env, "write-tree")
+		commit := mustGit(b, dir, "--git-dir="+dir, "commit-tree", strings.TrimSpace(tree), "-p", "main", "-m", "push")
+		mustGit(b, dir, "--git-dir="+dir, "update-ref", "refs/heads/main", commit)
+		b.StartTimer()
+		before := cpuTime()
+		res, err := s.Refresh(context.Background())
+		cpu += cpuTime() - before
+		if err != nil || !res.Changed {
+			b.Fatal(res, err)
+		}
+	}
+}
+
+// cpuTime returns the CPU time (user and system) used so far by this
+// process and its finished children (the git commands).
+func cpuTime() time.Duration {
+	var self, children syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(children.Utime) + tv(children.Stime)
+}
+
+// reportCPU reports the CPU time per operation, from now until the
+// returned function runs: wall time on a busy machine measures the
+// machine; CPU time measures the work.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	}
+}
