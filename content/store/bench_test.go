@@ -113,3 +113,21 @@ func reportCPU(b *testing.B) func() {
 		b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// BenchmarkValidatePush1000Posts measures the pre-receive check of a push
+// of a 1,000-post blog: reading the pushed tree from git and validating it
+// (the hook process's own start-up is not included).
+func BenchmarkValidatePush1000Posts(b *testing.B) {
+	src := b.TempDir()
+	generateBlog(b, src, 1000)
+	s := openTest(b, os.DirFS(src))
+	head := mainOf(b, s.Dir())
+	updates := []RefUpdate{{Old: head, New: head, Ref: mainRef}}
+	defer reportCPU(b)()
+	for b.Loop() {
+		problems, err := ValidatePush(context.Background(), s.Dir(), updates, os.Environ())
+		if err != nil || hasErrors(problems) {
+			b.Fatal(problems, err)
+		}
+	}
+}
