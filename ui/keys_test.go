@@ -324,8 +324,8 @@ func TestReaderSearch(t *testing.T) {
 		}
 	}
 	// The current match is highlighted with its own style.
-	if !strings.Contains(d.m.View().Content, d.m.d.styles.CurrentMatch.Render("needle")) &&
-		!strings.Contains(d.m.View().Content, d.m.d.styles.CurrentMatch.Render("NEEDLE")) {
+	if !strings.Contains(d.m.View().Content, d.m.d.styles.CurrentMatch().Render("needle")) &&
+		!strings.Contains(d.m.View().Content, d.m.d.styles.CurrentMatch().Render("NEEDLE")) {
 		t.Fatal("current match not highlighted")
 	}
 	d.checkScreen()

@@ -81,16 +81,16 @@ func (r paperRows) Row(i, width int, selected bool) string {
 // twoLineRow lays out a book or paper row.
 func twoLineRow(d *deps, width int, selected, recommended bool, title, meta, sub string) string {
 	st := d.styles
-	titleStyle := st.ItemTitle
+	titleStyle := st.ItemTitle()
 	if selected {
-		titleStyle = st.ItemActive
+		titleStyle = st.ItemActive()
 	}
 	mark := "  "
 	if recommended {
-		mark = st.Star.Render("★") + " "
+		mark = st.Star().Render("★") + " "
 	}
-	line1 := alignRight(mark+titleStyle.Render(oneLine(title)), st.Meta.Render(oneLine(meta)), width)
-	line2 := "  " + st.Faint.Render(truncate(oneLine(sub), width-2))
+	line1 := alignRight(mark+titleStyle.Render(oneLine(title)), st.Meta().Render(oneLine(meta)), width)
+	line2 := "  " + st.Faint().Render(truncate(oneLine(sub), width-2))
 	return line1 + "\n" + line2
 }
 
@@ -110,11 +110,11 @@ func (r tagRows) Match(i int, terms []string) bool {
 func (r tagRows) Row(i, width int, selected bool) string {
 	st := r.d.styles
 	t := r.tags[i]
-	style := st.ItemTitle
+	style := st.ItemTitle()
 	if selected {
-		style = st.ItemActive
+		style = st.ItemActive()
 	}
-	return alignRight(style.Render("#"+oneLine(t.Name)), st.Meta.Render(strconv.Itoa(t.Count)), width)
+	return alignRight(style.Render("#"+oneLine(t.Name)), st.Meta().Render(strconv.Itoa(t.Count)), width)
 }
 
 func yearString(y int) string {
@@ -332,7 +332,7 @@ func (p *detailPage) layout() {
 	width := max(1, min(p.w-detailMargin, maxColumn))
 	var lines []string
 	for _, l := range wrap(oneLine(p.title), width) {
-		lines = append(lines, st.Heading.Render(l))
+		lines = append(lines, st.Heading().Render(l))
 	}
 	lines = append(lines, "")
 	fs := p.fields()
@@ -345,7 +345,7 @@ func (p *detailPage) layout() {
 		labelW, valueW = 0, width
 	}
 	for _, f := range fs {
-		label := st.Label.Render(f.label)
+		label := st.Label().Render(f.label)
 		if labelW == 0 {
 			lines = append(lines, label)
 		}
@@ -357,7 +357,7 @@ func (p *detailPage) layout() {
 					prefix = label + strings.Repeat(" ", labelW+2-ansi.StringWidth(f.label))
 				}
 			}
-			lines = append(lines, prefix+st.Value.Render(l))
+			lines = append(lines, prefix+st.Value().Render(l))
 		}
 	}
 	margin := strings.Repeat(" ", detailMargin)

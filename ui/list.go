@@ -277,16 +277,16 @@ func (l *itemList) View() string {
 	case l.input != nil:
 		lines = append(lines, l.input.View())
 	case l.query != "":
-		lines = append(lines, st.Meta.Render(msgs.filterPrompt+l.query))
+		lines = append(lines, st.Meta().Render(msgs.filterPrompt+l.query))
 	}
 	n := l.count()
 	rowsH := max(1, l.height-l.chromeLines())
 	top := len(lines)
 	switch {
 	case l.src.Len() == 0:
-		lines = append(lines, st.Faint.Render(l.empty))
+		lines = append(lines, st.Faint().Render(l.empty))
 	case n == 0:
-		lines = append(lines, st.Faint.Render(msgs.noMatches))
+		lines = append(lines, st.Faint().Render(msgs.noMatches))
 	default:
 		const gutterW = 2
 		for pos := l.offset; pos < n && len(lines)-top < rowsH; pos++ {
@@ -298,7 +298,7 @@ func (l *itemList) View() string {
 			sel := pos == l.cursor
 			gutter := "  "
 			if sel {
-				gutter = st.Cursor.Render("│") + " "
+				gutter = st.Cursor().Render("│") + " "
 			}
 			row := l.src.Row(l.index(pos), max(1, min(l.width-gutterW, maxColumn)), sel)
 			parts := strings.SplitN(row, "\n", l.rowHeight)
@@ -319,7 +319,7 @@ func (l *itemList) View() string {
 	if n > 0 {
 		status = fmt.Sprintf("%d/%d", l.cursor+1, n)
 	}
-	lines = append(lines, "  "+st.Faint.Render(status))
+	lines = append(lines, "  "+st.Faint().Render(status))
 	return fitBlock(strings.Join(lines, "\n"), l.width, l.height)
 }
 

@@ -69,7 +69,7 @@ func send(msg tea.Msg) tea.Cmd {
 func newInput(d *deps, prompt string, width int) *textinput.Model {
 	in := textinput.New()
 	in.Prompt = prompt
-	in.SetStyles(d.styles.Input)
+	in.SetStyles(d.styles.Input())
 	in.CharLimit = 200
 	// ctrl+v would paste the clipboard of the machine running the server,
 	// not the reader's: never. Bracketed paste from the client still works.

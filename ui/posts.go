@@ -30,17 +30,17 @@ func (r postRows) Match(i int, terms []string) bool {
 func (r postRows) Row(i, width int, selected bool) string {
 	st := r.d.styles
 	p := r.posts[i]
-	titleStyle := st.ItemTitle
+	titleStyle := st.ItemTitle()
 	if selected {
-		titleStyle = st.ItemActive
+		titleStyle = st.ItemActive()
 	}
 	mark := "  "
 	if p.Featured {
-		mark = st.Star.Render("★") + " "
+		mark = st.Star().Render("★") + " "
 	}
 	date := ""
 	if !p.Date.IsZero() {
-		date = st.Meta.Render(p.Date.Format(dateLayout))
+		date = st.Meta().Render(p.Date.Format(dateLayout))
 	}
 	line1 := alignRight(mark+titleStyle.Render(oneLine(p.Title)), date, width)
 
@@ -58,7 +58,7 @@ func (r postRows) Row(i, width int, selected bool) string {
 	if desc != "" {
 		parts = append(parts, desc)
 	}
-	line2 := "  " + st.Faint.Render(truncate(oneLine(strings.Join(parts, " · ")), width-2))
+	line2 := "  " + st.Faint().Render(truncate(oneLine(strings.Join(parts, " · ")), width-2))
 	return line1 + "\n" + line2
 }
 
@@ -111,8 +111,8 @@ func (p *postsPage) View() string {
 	v := p.list.View()
 	if p.tag != "" {
 		n := p.list.src.Len()
-		head := p.d.styles.Heading.Render(fmt.Sprintf(p.d.msgs.postsTagged, oneLine(p.tag))) +
-			p.d.styles.Meta.Render(fmt.Sprintf(" (%d)", n))
+		head := p.d.styles.Heading().Render(fmt.Sprintf(p.d.msgs.postsTagged, oneLine(p.tag))) +
+			p.d.styles.Meta().Render(fmt.Sprintf(" (%d)", n))
 		v = truncate(head, p.w) + "\n\n" + v
 	}
 	return fitBlock(v, p.w, p.h)

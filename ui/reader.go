@@ -236,7 +236,7 @@ func (r *reader) header() []string {
 		title = []string{truncate(oneLine(p.Title), r.col)}
 	}
 	for _, l := range title {
-		lines = append(lines, st.PostTitle.Render(l))
+		lines = append(lines, st.PostTitle().Render(l))
 	}
 	var meta []string
 	if !p.Date.IsZero() {
@@ -249,9 +249,9 @@ func (r *reader) header() []string {
 	if len(p.Tags) > 0 {
 		meta = append(meta, "#"+strings.Join(p.Tags, " #"))
 	}
-	lines = append(lines, st.Meta.Render(truncate(oneLine(strings.Join(meta, " · ")), r.col)))
+	lines = append(lines, st.Meta().Render(truncate(oneLine(strings.Join(meta, " · ")), r.col)))
 	if r.h >= 14 {
-		lines = append(lines, st.Rule.Render(strings.Repeat("─", r.col)))
+		lines = append(lines, st.Rule().Render(strings.Repeat("─", r.col)))
 	}
 	return lines
 }
@@ -380,15 +380,15 @@ func (r *reader) status() string {
 	case r.input != nil:
 		left = r.input.View()
 	case r.have.post == nil:
-		left = st.Faint.Render(m.rendering)
+		left = st.Faint().Render(m.rendering)
 	case r.removed:
-		left = st.Warning.Render(m.removed)
+		left = st.Warning().Render(m.removed)
 	case r.latest != nil:
-		left = st.Warning.Render(m.changed)
+		left = st.Warning().Render(m.changed)
 	case r.err != nil:
-		left = st.Error.Render(fmt.Sprintf(m.renderFailed, r.err))
+		left = st.Error().Render(fmt.Sprintf(m.renderFailed, r.err))
 	case r.want != r.have:
-		left = st.Faint.Render(m.rendering)
+		left = st.Faint().Render(m.rendering)
 	}
 	var right []string
 	if r.query != "" {
@@ -401,7 +401,7 @@ func (r *reader) status() string {
 	if r.have.post != nil {
 		right = append(right, fmt.Sprintf("%d%%", r.percent()))
 	}
-	return alignRight(left, st.Faint.Render(strings.Join(right, " · ")), r.col)
+	return alignRight(left, st.Faint().Render(strings.Join(right, " · ")), r.col)
 }
 
 // percent is how far through the text the reader is.

@@ -84,9 +84,9 @@ func highlight(lines []string, first int, matches []match, current int, st *Styl
 		line := matches[i].line
 		var ranges []lipgloss.Range
 		for ; i < len(matches) && matches[i].line == line; i++ {
-			style := st.Match
+			style := st.Match()
 			if i == current {
-				style = st.CurrentMatch
+				style = st.CurrentMatch()
 			}
 			ranges = append(ranges, lipgloss.NewRange(matches[i].start, matches[i].end, style))
 		}

@@ -68,7 +68,7 @@ type Model struct {
 	stacks        [sectionCount][]page // built on first visit
 	reader        *reader              // the open reader, on top of one stack; nil if none
 
-	help     help.Model
+	showHelp bool // full help instead of the one-line help
 	notice   string
 	noticeID int
 }
@@ -91,8 +91,6 @@ func New(opts Options) *Model {
 	m.d.msgs = messagesFor(m.lang)
 	m.d.keys = newKeyMap(m.d.msgs)
 	m.d.styles = newStyles(theme)
-	m.help = help.New()
-	m.help.Styles = m.d.styles.Help
 	m.ensureSection(sectionPosts)
 	m.resize(opts.Width, opts.Height)
 	m.layout()
@@ -167,7 +165,6 @@ func (m *Model) resize(w, h int) {
 		h = maxCells / w
 	}
 	m.width, m.height = w, h
-	m.help.SetWidth(w)
 }
 
 func (m *Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }
@@ -186,7 +183,6 @@ func (m *Model) setBackground(dark bool) {
 	}
 	m.theme = theme
 	m.d.styles = newStyles(theme)
-	m.help.Styles = m.d.styles.Help
 	if m.reader != nil {
 		m.reader.setTheme(theme)
 	}
@@ -238,7 +234,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.NextSection):
 		m.switchTo((m.active + 1) % sectionCount)
 	case key.Matches(msg, k.PrevSection):
@@ -377,7 +373,7 @@ func (m *Model) enlargeView() string {
 	for _, para := range strings.Split(text, "\n") {
 		lines = append(lines, wrap(para, m.width)...)
 	}
-	block := m.d.styles.Warning.Render(strings.Join(lines, "\n"))
+	block := m.d.styles.Warning().Render(strings.Join(lines, "\n"))
 	return fitBlock(lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, block), m.width, m.height)
 }
 
@@ -386,9 +382,9 @@ func (m *Model) headerView() string {
 	st := m.d.styles
 	var tabs strings.Builder
 	for i, label := range m.d.msgs.sections {
-		style := st.Tab
+		style := st.Tab()
 		if section(i) == m.active {
-			style = st.ActiveTab
+			style = st.ActiveTab()
 		}
 		tabs.WriteString(style.Render(label))
 	}
@@ -396,12 +392,12 @@ func (m *Model) headerView() string {
 	titleW := m.width - ansi.StringWidth(right) - 3
 	line := right
 	if title := oneLine(m.snap.Site().Title); title != "" && titleW >= 4 {
-		left := " " + st.SiteTitle.Render(truncate(title, titleW))
+		left := " " + st.SiteTitle().Render(truncate(title, titleW))
 		line = left + strings.Repeat(" ", max(1, m.width-ansi.StringWidth(left)-ansi.StringWidth(right))) + right
 	} else {
 		line = strings.Repeat(" ", max(0, m.width-ansi.StringWidth(right))) + right
 	}
-	return truncate(line, m.width) + "\n" + st.Rule.Render(strings.Repeat("─", m.width))
+	return truncate(line, m.width) + "\n" + st.Rule().Render(strings.Repeat("─", m.width))
 }
 
 // footerView is the notice, if any, and the help for the page shown. The
@@ -410,12 +406,16 @@ func (m *Model) headerView() string {
 func (m *Model) footerView() string {
 	var lines []string
 	if m.notice != "" {
-		lines = append(lines, m.d.styles.Notice.Render(truncate(m.notice, m.width)))
+		lines = append(lines, m.d.styles.Notice().Render(truncate(m.notice, m.width)))
 	}
+	// The help model is built per frame: it is 4.6 KB, and sessions idle.
+	hm := help.New()
+	hm.Styles = m.d.styles.Help()
+	hm.SetWidth(m.width)
 	keys := m.helpKeys()
-	h := m.help.ShortHelpView(keys.ShortHelp())
-	if m.help.ShowAll {
-		full := m.help.FullHelpView(keys.FullHelp())
+	h := hm.ShortHelpView(keys.ShortHelp())
+	if m.showHelp {
+		full := hm.FullHelpView(keys.FullHelp())
 		if m.height-2-len(lines)-lipgloss.Height(full) >= 3 {
 			h = full
 		}
@@ -437,7 +437,7 @@ func (m *Model) helpKeys() helpKeys {
 		quit = k.Quit
 	}
 	helpKey := k.Help
-	if m.help.ShowAll {
+	if m.showHelp {
 		helpKey.SetHelp("?", m.d.msgs.helpLess)
 	}
 	short := append(p.ShortHelp(), quit, helpKey)
