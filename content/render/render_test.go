@@ -1,0 +1,444 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render/wrap"
+)
+
+// seedPath is the first blog post, a Chinese year-in-review.
+const seedPath = "../../../shared/seeds/000_5c4ee59b0070717c.txt"
+
+var seedSite = content.Site{Title: "gaocegege", URL: "http://gaocegege.com", Language: "zh-CN"}
+
+// seedBody returns the seed post's body, after its front matter.
+func seedBody(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile(seedPath)
+	if err != nil {
+		tb.Fatalf("read seed post: %v", err)
+	}
+	s := strings.ReplaceAll(string(b), "\r\n", "\n")
+	rest, ok := strings.CutPrefix(s, "---\n")
+	if !ok {
+		tb.Fatal("seed post has no front matter")
+	}
+	_, body, ok := strings.Cut(rest, "\n---\n")
+	if !ok {
+		tb.Fatal("seed post's front matter does not end")
+	}
+	return body
+}
+
+func seedPost(tb testing.TB) *content.Post {
+	return &content.Post{Slug: "year-in-review", Title: "2020 年终总结", Body: seedBody(tb), Hash: "seed"}
+}
+
+var themes = []Theme{Dark, Light, Plain}
+
+// checkOutput verifies the promises Render makes about every line of out.
+func checkOutput(out string, width int, theme Theme) error {
+	for i, line := range strings.Split(out, "\n") {
+		if w := ansi.StringWidth(line); w > max(width, wrap.MinWidth) {
+			return fmt.Errorf("line %d is %d cells wide, more than %d: %q", i, w, width, line)
+		}
+		if theme == Plain && strings.ContainsAny(line, "\x1b\x07") {
+			return fmt.Errorf("plain line %d has escape sequences: %q", i, line)
+		}
+		if err := checkEscapes(line); err != nil {
+			return fmt.Errorf("line %d: %v", i, err)
+		}
+		if strings.ContainsFunc(line, wrap.IsMarker) {
+			return fmt.Errorf("line %d keeps a marker: %q", i, line)
+		}
+	}
+	return nil
+}
+
+// checkKinsoku verifies that no line of out begins with closing punctuation
+// or ends with opening punctuation.
+func checkKinsoku(out string) error {
+	for i, line := range strings.Split(out, "\n") {
+		text := strings.TrimSpace(ansi.Strip(line))
+		if text == "" {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(text)
+		last, _ := utf8.DecodeLastRuneInString(text)
+		if wrap.NoStart(string(first)) {
+			return fmt.Errorf("line %d begins with %q: %q", i, first, text)
+		}
+		if wrap.NoEnd(string(last)) {
+			return fmt.Errorf("line %d ends with %q: %q", i, last, text)
+		}
+	}
+	return nil
+}
+
+// checkEscapes verifies that s has no escape sequence but SGR and OSC 8 to a
+// URL of printable ASCII, and no control character.
+func checkEscapes(s string) error {
+	for len(s) > 0 {
+		seq, _, n, _ := ansi.DecodeSequence(s, ansi.NormalState, nil)
+		if n <= 0 {
+			n = 1
+		}
+		s = s[n:]
+		switch {
+		case strings.HasPrefix(seq, "\x1b["):
+			if !strings.HasSuffix(seq, "m") || strings.Trim(seq[2:len(seq)-1], "0123456789;:") != "" {
+				return fmt.Errorf("non-SGR sequence %q", seq)
+			}
+		case strings.HasPrefix(seq, "\x1b]8;"):
+			if !strings.HasSuffix(seq, "\x1b\\") {
+				return fmt.Errorf("hyperlink not ended by ST: %q", seq)
+			}
+			for _, c := range []byte(seq[4 : len(seq)-2]) {
+				if c < 0x21 || c > 0x7e {
+					return fmt.Errorf("hyperlink with byte %#x: %q", c, seq)
+				}
+			}
+		default:
+			if r, _ := utf8.DecodeRuneInString(seq); unicode.IsControl(r) {
+				return fmt.Errorf("control character or sequence %q", seq)
+			}
+		}
+	}
+	return nil
+}
+
+// visible returns the text of s without escape sequences and white space.
+func visible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, ansi.Strip(s))
+}
+
+func TestRenderSeed(t *testing.T) {
+	r := New(8 << 20)
+	p := seedPost(t)
+	for _, theme := range themes {
+		unwrapped, err := r.Render(seedSite, p, 100000, theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, width := range []int{40, 60, 80, 100} {
+			t.Run(fmt.Sprintf("%s/%d", theme, width), func(t *testing.T) {
+				out, err := r.Render(seedSite, p, width, theme)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := checkOutput(out, width, theme); err != nil {
+					t.Error(err)
+				}
+				if err := checkKinsoku(out); err != nil {
+					t.Error(err)
+				}
+				if visible(out) != visible(unwrapped) {
+					t.Error("wrapping changed the text")
+				}
+				if strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n") || strings.Contains(ansi.Strip(out), "\n\n\n") {
+					t.Error("output has blank lines at its ends or runs of them")
+				}
+				plain := ansi.Strip(out)
+				for _, want := range []string{"🖼 全副武装", "🖼 再见，朋友", "• DDIA 重读第 N 次", "License"} {
+					if !strings.Contains(plain, want) {
+						t.Errorf("output lacks %q", want)
+					}
+				}
+				// Cut over lines when it is wider than the column.
+				if url := "http://gaocegege.com/images/2020-newyear/1.jpg"; !strings.Contains(visible(out), url) {
+					t.Errorf("output lacks %q", url)
+				}
+				for _, bad := range []string{"<figure", "{{", "site.url", "2020 年终总结"} {
+					if strings.Contains(plain, bad) {
+						t.Errorf("output has %q", bad)
+					}
+				}
+				if theme != Plain && !strings.Contains(out, "\x1b]8;") {
+					t.Error("no hyperlinks")
+				}
+			})
+		}
+	}
+}
+
+func TestRenderHyperlinks(t *testing.T) {
+	r := New(1 << 20)
+	out, err := r.Render(seedSite, seedPost(t), 80, Dark)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\x1b]8;id=" // glamour's link id, then the target
+	i := strings.Index(out, "http://gaocegege.com/images/2020-newyear/1.jpg\x1b\\")
+	if i < 0 || !strings.Contains(out[:i], want) {
+		t.Errorf("the first image line is not a hyperlink to its image")
+	}
+	plain, err := r.Render(seedSite, seedPost(t), 80, Plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plain, "🖼 全副武装 (http://gaocegege.com/images/2020-newyear/1.jpg)") {
+		t.Errorf("plain image line is not \"🖼 caption (url)\":\n%s", plain)
+	}
+}
+
+func TestRenderMarkdown(t *testing.T) {
+	const md = "# 标题\n\n中文第一行\n中文第二行，English\nwords.\n\n" +
+		"- 列表项很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n  继续\n- two\n\n  第二段\n\n" +
+		"> 引用很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n\n" +
+		"```\nfunc main() { fmt.Println(\"a long line of code that is wider than the column\") }\n```\n\n" +
+		"a<br>b\n"
+	r := New(1 << 20)
+	p := &content.Post{Slug: "t", Body: md}
+	for _, theme := range themes {
+		for _, width := range []int{20, 30, 44, 80} {
+			out, err := r.Render(seedSite, p, width, theme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := checkOutput(out, width, theme); err != nil {
+				t.Errorf("%s/%d: %v", theme, width, err)
+			}
+			if err := checkKinsoku(out); err != nil {
+				t.Errorf("%s/%d: %v", theme, width, err)
+			}
+		}
+	}
+	out, err := r.Render(seedSite, p, 44, Plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"中文第一行中文第二行，English words.",
+		// 44 columns less the right margin leave 42 cells.
+		"  • 列表项很长很长很长很长很长很长很长很长\n    很长很长很长很长很长很长很长很长继续",
+		"  | 引用很长很长很长很长很长很长很长很长很\n  | 长很长很长很长很长很长很长很长很长",
+		"    func main() { fmt.Println(\"a long line\n     of code that is wider than the column\n    \") }",
+		"  a\n  b",
+		"    第二段",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plain output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRenderNarrow(t *testing.T) {
+	r := New(1 << 20)
+	p := seedPost(t)
+	for _, theme := range themes {
+		for _, width := range []int{-5, 0, 1, 2, 3, 5, 9, 10, 15} {
+			out, err := r.Render(seedSite, p, width, theme)
+			if err != nil {
+				t.Fatalf("%s/%d: %v", theme, width, err)
+			}
+			if err := checkOutput(out, width, theme); err != nil {
+				t.Errorf("%s/%d: %v", theme, width, err)
+			}
+			if !strings.Contains(visible(out), "全副武装") {
+				t.Errorf("%s/%d: text missing", theme, width)
+			}
+		}
+	}
+}
+
+func TestRenderUnsafeContent(t *testing.T) {
+	// Posts are sanitised before they get here; rendering must not turn
+	// what is left into escape sequences.
+	const md = "a &#27;[31mred&#27;[0m &#x1b;]0;title&#7; &#155;31m\n\n" +
+		"[link](http://x.example/&#27;]8;;evil&#27;\\) [js](javascript:alert(1))\n\n" +
+		"`&#27;[2J` <img src=\"http://x.example/&#27;[1m\" alt=\"&#27;[1m\">\n\n" +
+		"raw \x1b[31m esc \x07 bel \u009b csi \ufdd0 marker\n"
+	r := New(1 << 20)
+	for _, theme := range themes {
+		out, err := r.Render(seedSite, &content.Post{Slug: "evil", Body: md}, 60, theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := checkOutput(out, 60, theme); err != nil {
+			t.Errorf("%s: %v", theme, err)
+		}
+		if strings.Contains(out, "javascript:") && strings.Contains(out, "\x1b]8;;javascript") {
+			t.Errorf("%s: javascript: hyperlink", theme)
+		}
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	r := New(1 << 20)
+	if _, err := r.Render(seedSite, nil, 80, Dark); err == nil {
+		t.Error("no error for a nil post")
+	}
+	if _, err := r.Render(seedSite, &content.Post{Slug: "x"}, 80, Theme("sepia")); err == nil || !strings.Contains(err.Error(), "x") {
+		t.Errorf("unknown theme: got error %v, want one naming the post", err)
+	}
+	out, err := r.Render(seedSite, &content.Post{Slug: "x", Body: "hi"}, 80, "")
+	if err != nil || !strings.Contains(out, "\x1b[") {
+		t.Errorf("the empty theme is not dark: %q, %v", out, err)
+	}
+}
+
+func TestRenderCache(t *testing.T) {
+	r := New(1 << 20)
+	p := seedPost(t)
+	a, err := r.Render(seedSite, p, 80, Dark)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.cache.len(); n != 1 {
+		t.Fatalf("cache holds %d entries, want 1", n)
+	}
+	b, _ := r.Render(seedSite, p, 80, Dark)
+	if a != b || r.cache.len() != 1 {
+		t.Error("second render is not the cached one")
+	}
+	// A new version of the post (new hash) or another site URL is another entry.
+	p2 := *p
+	p2.Hash = "seed2"
+	p2.Body = strings.Replace(p.Body, "2020 年是", "2021 年是", 1)
+	c, _ := r.Render(seedSite, &p2, 80, Dark)
+	if c == a || r.cache.len() != 2 {
+		t.Error("a new post version came from the cache")
+	}
+	other := seedSite
+	other.URL = "https://other.example"
+	d, _ := r.Render(other, p, 80, Dark)
+	if d == a || !strings.Contains(d, "https://other.example/images/2020-newyear/1.jpg") {
+		t.Error("another site URL came from the cache")
+	}
+
+	small := New(len(a) + 1024) // room for one rendering
+	for _, w := range []int{60, 70, 80} {
+		if _, err := small.Render(seedSite, p, w, Dark); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := small.cache.len(); n != 1 {
+		t.Errorf("bounded cache holds %d entries, want 1", n)
+	}
+	none := New(0)
+	if _, err := none.Render(seedSite, p, 80, Dark); err != nil || none.cache.len() != 0 {
+		t.Errorf("a zero-byte cache holds %d entries (err %v)", none.cache.len(), err)
+	}
+}
+
+// TestRenderConcurrent renders from many goroutines at once; run it with
+// -race. Results must match renders made one at a time.
+func TestRenderConcurrent(t *testing.T) {
+	p := seedPost(t)
+	type req struct {
+		width int
+		theme Theme
+	}
+	var reqs []req
+	for _, th := range themes {
+		for _, w := range []int{40, 61, 80} {
+			reqs = append(reqs, req{w, th})
+		}
+	}
+	serial := New(0)
+	want := make(map[req]string)
+	for _, q := range reqs {
+		out, err := serial.Render(seedSite, p, q.width, q.theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[q] = out
+	}
+	for _, cacheBytes := range []int{0, 64 << 10, 8 << 20} {
+		r := New(cacheBytes)
+		var wg sync.WaitGroup
+		errs := make(chan error, 64)
+		for g := range 16 {
+			wg.Go(func() {
+				for i := range 2 * len(reqs) {
+					q := reqs[(g+i)%len(reqs)]
+					out, err := r.Render(seedSite, p, q.width, q.theme)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if out != want[q] {
+						errs <- fmt.Errorf("cache %d: %s/%d differs from the serial render", cacheBytes, q.theme, q.width)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	}
+}
+
+func BenchmarkRenderSeedCold(b *testing.B) {
+	r := New(0) // no cache: every iteration renders
+	p := seedPost(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRenderSeedCached(b *testing.B) {
+	r := New(8 << 20)
+	p := seedPost(b)
+	if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderStages measures the parts of a cold render.
+func BenchmarkRenderStages(b *testing.B) {
+	body := seedBody(b)
+	r := New(0)
+	b.Run("preprocess", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Preprocess(body, seedSite)
+		}
+	})
+	b.Run("glamour", func(b *testing.B) {
+		md := Preprocess(body, seedSite)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := r.renderGlamour(md, seedSite, Dark, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("wrap", func(b *testing.B) {
+		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, Dark, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw = tidy(raw)
+		b.ReportAllocs()
+		for b.Loop() {
+			wrap.Lines(raw, 78)
+		}
+	})
+}
