@@ -19,7 +19,9 @@ type match struct {
 // (which may hold ANSI styling), in order. Matches do not span lines and do
 // not overlap.
 func findMatches(lines []string, query string) []match {
-	q := strings.ToLower(query)
+	// Rendered text is valid UTF-8; should it not be, invalid bytes count
+	// as U+FFFD, one cell.
+	q := strings.ToLower(strings.ToValidUTF8(query, "\uFFFD"))
 	if strings.TrimSpace(q) == "" {
 		return nil
 	}
@@ -27,7 +29,7 @@ func findMatches(lines []string, query string) []match {
 	var folded strings.Builder
 	var starts, cols []int // per grapheme cluster: byte offset in folded text, first cell
 	for li, line := range lines {
-		plain := ansi.Strip(line)
+		plain := strings.ToValidUTF8(ansi.Strip(line), "\uFFFD")
 		if !strings.Contains(strings.ToLower(plain), q) {
 			continue
 		}
@@ -39,12 +41,11 @@ func findMatches(lines []string, query string) []match {
 		rest := plain
 		for len(rest) > 0 {
 			var cluster string
-			var width int
-			cluster, rest, width, state = uniseg.FirstGraphemeClusterInString(rest, state)
+			cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 			starts = append(starts, folded.Len())
 			cols = append(cols, col)
 			folded.WriteString(strings.ToLower(cluster))
-			col += width
+			col += ansi.StringWidth(cluster) // as lipgloss counts cells
 		}
 		starts = append(starts, folded.Len())
 		cols = append(cols, col)

@@ -32,7 +32,9 @@ func wrap(s string, width int) []string {
 	if width <= 0 {
 		return nil
 	}
-	s = strings.ReplaceAll(s, "\t", "    ")
+	// Content is sanitised and valid UTF-8, but nothing may break the
+	// layout: invalid bytes become U+FFFD, whose width everyone agrees on.
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\t", "    ")
 	var (
 		lines []string
 		line  strings.Builder
@@ -59,13 +61,10 @@ func wrap(s string, width int) []string {
 			segW = ansi.StringWidth(strings.TrimRight(text, " "))
 		}
 		for segW > width { // one unbreakable word longer than a line
-			head := ansi.Truncate(text, width, "")
-			if head == "" { // a cluster wider than the whole line
-				head = text[:firstClusterLen(text)]
-			}
-			line.WriteString(head)
+			n := fitBytes(text, width)
+			line.WriteString(text[:n])
 			flush()
-			text = text[len(head):]
+			text = text[n:]
 			segW = ansi.StringWidth(strings.TrimRight(text, " "))
 		}
 		line.WriteString(text)
@@ -80,10 +79,20 @@ func wrap(s string, width int) []string {
 	return lines
 }
 
-// firstClusterLen is the length in bytes of the first grapheme cluster of s.
-func firstClusterLen(s string) int {
-	c, _, _, _ := uniseg.FirstGraphemeClusterInString(s, -1)
-	return len(c)
+// fitBytes is the length in bytes of the longest run of whole grapheme
+// clusters at the start of s that fits in width cells; at least one cluster.
+func fitBytes(s string, width int) int {
+	n, w, state := 0, 0, -1
+	for rest := s; len(rest) > 0; {
+		var c string
+		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		cw := ansi.StringWidth(c)
+		if n > 0 && w+cw > width {
+			break
+		}
+		n, w = n+len(c), w+cw
+	}
+	return n
 }
 
 // isCJK reports whether r is a Han, kana or Hangul character, which reading
