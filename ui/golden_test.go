@@ -21,7 +21,8 @@ import (
 //     sequences removed and trailing blanks trimmed. They show layout, CJK
 //     wrapping and every string, and their diffs are readable. Widths and
 //     heights are asserted exactly by checkScreen, so trimming hides nothing.
-//   - ANSI goldens, at 80x24 for the list and the reader in the dark theme:
+//   - ANSI goldens, at 80x24 for the list, the reader and the reader with
+//     search matches highlighted, in the dark theme:
 //     the content passed through a colorprofile.Writer pinned to ANSI256, so
 //     the colours are fixed whatever terminal runs the tests. (Bubble Tea
 //     downsamples the same way for a 256-colour client.)
@@ -41,6 +42,7 @@ var goldenScreens = []goldenScreen{
 	{"posts", seedBlog, nil},
 	{"reader", seedBlog, []string{"enter"}},
 	{"reader-end", seedBlog, []string{"enter", "G"}},
+	{"reader-search", seedBlog, []string{"enter", "/", "数据库", "enter", "n"}},
 	{"books", seedBlog, []string{"2"}},
 	{"book", seedBlog, []string{"2", "j", "enter"}},
 	{"papers", seedBlog, []string{"3"}},
@@ -65,7 +67,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestGoldenANSI(t *testing.T) {
-	for _, sc := range []goldenScreen{goldenScreens[0], goldenScreens[1]} {
+	for _, sc := range []goldenScreen{goldenScreens[0], goldenScreens[1], goldenScreens[3]} {
 		t.Run(sc.name, func(t *testing.T) {
 			d := newDriver(t, Options{Snapshot: sc.blog(t), Renderer: render.New(1 << 20), Width: 80, Height: 24})
 			d.keys(sc.keys...)
