@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"image/color"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -477,6 +478,17 @@ func TestRendererPanicIsContained(t *testing.T) {
 	d := newDriver(t, Options{Snapshot: testBlog(), Renderer: r, Width: 80, Height: 24})
 	d.keys("enter")
 	d.mustContain("renderer panicked: bad")
+}
+
+func TestViewModes(t *testing.T) {
+	d, _ := openAlpha(t)
+	v := d.m.View()
+	if !v.AltScreen || v.MouseMode != tea.MouseModeCellMotion {
+		t.Fatalf("alt screen %v, mouse mode %v: want the alternate screen and wheel events", v.AltScreen, v.MouseMode)
+	}
+	if reflect.ValueOf(d.m.Init()).Pointer() != reflect.ValueOf(tea.RequestBackgroundColor).Pointer() {
+		t.Fatal("Init does not ask for the background colour")
+	}
 }
 
 func TestTheme(t *testing.T) {
