@@ -77,7 +77,8 @@ func TestPreprocess(t *testing.T) {
 }
 
 func TestPreprocessSeed(t *testing.T) {
-	got := Preprocess(seedBody(t), content.Site{URL: "http://gaocegege.com"})
+	site, p := seed(t)
+	got := Preprocess(p.Body, site)
 	for _, want := range []string{
 		"🖼 [全副武装](<http://gaocegege.com/images/2020-newyear/1.jpg>)",
 		"🖼 [调侃](<http://gaocegege.com/images/2020-newyear/2.jpg>)",

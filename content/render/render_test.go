@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,34 +12,26 @@ import (
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/sample"
 )
 
-// seedPath is the first blog post, a Chinese year-in-review.
-const seedPath = "../../../shared/seeds/000_5c4ee59b0070717c.txt"
-
-var seedSite = content.Site{Title: "gaocegege", URL: "http://gaocegege.com", Language: "zh-CN"}
-
-// seedBody returns the seed post's body, after its front matter.
-func seedBody(tb testing.TB) string {
+// seed returns the embedded sample blog's site and its one post, the
+// author's Chinese 2020 year-in-review.
+func seed(tb testing.TB) (content.Site, *content.Post) {
 	tb.Helper()
-	b, err := os.ReadFile(seedPath)
+	snap, err := content.Load(sample.FS(), "")
 	if err != nil {
-		tb.Fatalf("read seed post: %v", err)
+		tb.Fatalf("load sample blog: %v", err)
 	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	rest, ok := strings.CutPrefix(s, "---\n")
-	if !ok {
-		tb.Fatal("seed post has no front matter")
+	if len(snap.Posts()) == 0 {
+		tb.Fatal("sample blog has no posts")
 	}
-	_, body, ok := strings.Cut(rest, "\n---\n")
-	if !ok {
-		tb.Fatal("seed post's front matter does not end")
-	}
-	return body
+	return snap.Site(), snap.Posts()[0]
 }
 
-func seedPost(tb testing.TB) *content.Post {
-	return &content.Post{Slug: "year-in-review", Title: "2020 年终总结", Body: seedBody(tb), Hash: "seed"}
+func seedBody(tb testing.TB) string {
+	_, p := seed(tb)
+	return p.Body
 }
 
 var themes = []Theme{Dark, Light, Plain}
@@ -128,7 +119,7 @@ func visible(s string) string {
 
 func TestRenderSeed(t *testing.T) {
 	r := New(8 << 20)
-	p := seedPost(t)
+	seedSite, p := seed(t)
 	for _, theme := range themes {
 		unwrapped, err := r.Render(seedSite, p, 100000, theme)
 		if err != nil {
@@ -177,7 +168,8 @@ func TestRenderSeed(t *testing.T) {
 
 func TestRenderHyperlinks(t *testing.T) {
 	r := New(1 << 20)
-	out, err := r.Render(seedSite, seedPost(t), 80, Dark)
+	seedSite, p := seed(t)
+	out, err := r.Render(seedSite, p, 80, Dark)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +178,7 @@ func TestRenderHyperlinks(t *testing.T) {
 	if i < 0 || !strings.Contains(out[:i], want) {
 		t.Errorf("the first image line is not a hyperlink to its image")
 	}
-	plain, err := r.Render(seedSite, seedPost(t), 80, Plain)
+	plain, err := r.Render(seedSite, p, 80, Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +194,7 @@ func TestRenderMarkdown(t *testing.T) {
 		"```\nfunc main() { fmt.Println(\"a long line of code that is wider than the column\") }\n```\n\n" +
 		"a<br>b\n"
 	r := New(1 << 20)
+	seedSite, _ := seed(t)
 	p := &content.Post{Slug: "t", Body: md}
 	for _, theme := range themes {
 		for _, width := range []int{20, 30, 44, 80} {
@@ -238,7 +231,7 @@ func TestRenderMarkdown(t *testing.T) {
 
 func TestRenderNarrow(t *testing.T) {
 	r := New(1 << 20)
-	p := seedPost(t)
+	seedSite, p := seed(t)
 	for _, theme := range themes {
 		for _, width := range []int{-5, 0, 1, 2, 3, 5, 9, 10, 15} {
 			out, err := r.Render(seedSite, p, width, theme)
@@ -263,6 +256,7 @@ func TestRenderUnsafeContent(t *testing.T) {
 		"`&#27;[2J` <img src=\"http://x.example/&#27;[1m\" alt=\"&#27;[1m\">\n\n" +
 		"raw \x1b[31m esc \x07 bel \u009b csi \ufdd0 marker\n"
 	r := New(1 << 20)
+	seedSite, _ := seed(t)
 	for _, theme := range themes {
 		out, err := r.Render(seedSite, &content.Post{Slug: "evil", Body: md}, 60, theme)
 		if err != nil {
@@ -279,6 +273,7 @@ func TestRenderUnsafeContent(t *testing.T) {
 
 func TestRenderErrors(t *testing.T) {
 	r := New(1 << 20)
+	seedSite, _ := seed(t)
 	if _, err := r.Render(seedSite, nil, 80, Dark); err == nil {
 		t.Error("no error for a nil post")
 	}
@@ -293,7 +288,7 @@ func TestRenderErrors(t *testing.T) {
 
 func TestRenderCache(t *testing.T) {
 	r := New(1 << 20)
-	p := seedPost(t)
+	seedSite, p := seed(t)
 	a, err := r.Render(seedSite, p, 80, Dark)
 	if err != nil {
 		t.Fatal(err)
@@ -307,7 +302,7 @@ func TestRenderCache(t *testing.T) {
 	}
 	// A new version of the post (new hash) or another site URL is another entry.
 	p2 := *p
-	p2.Hash = "seed2"
+	p2.Hash += "-2"
 	p2.Body = strings.Replace(p.Body, "2020 年是", "2021 年是", 1)
 	c, _ := r.Render(seedSite, &p2, 80, Dark)
 	if c == a || r.cache.len() != 2 {
@@ -338,7 +333,7 @@ func TestRenderCache(t *testing.T) {
 // TestRenderConcurrent renders from many goroutines at once; run it with
 // -race. Results must match renders made one at a time.
 func TestRenderConcurrent(t *testing.T) {
-	p := seedPost(t)
+	seedSite, p := seed(t)
 	type req struct {
 		width int
 		theme Theme
@@ -388,7 +383,7 @@ func TestRenderConcurrent(t *testing.T) {
 
 func BenchmarkRenderSeedCold(b *testing.B) {
 	r := New(0) // no cache: every iteration renders
-	p := seedPost(b)
+	seedSite, p := seed(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
@@ -399,7 +394,7 @@ func BenchmarkRenderSeedCold(b *testing.B) {
 
 func BenchmarkRenderSeedCached(b *testing.B) {
 	r := New(8 << 20)
-	p := seedPost(b)
+	seedSite, p := seed(b)
 	if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
 		b.Fatal(err)
 	}
@@ -413,7 +408,8 @@ func BenchmarkRenderSeedCached(b *testing.B) {
 
 // BenchmarkRenderStages measures the parts of a cold render.
 func BenchmarkRenderStages(b *testing.B) {
-	body := seedBody(b)
+	seedSite, p := seed(b)
+	body := p.Body
 	r := New(0)
 	b.Run("preprocess", func(b *testing.B) {
 		b.ReportAllocs()
