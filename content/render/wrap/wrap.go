@@ -69,6 +69,9 @@ const MinWidth = 2
 // tabStop is the distance between tab stops when tabs are expanded.
 const tabStop = 4
 
+// maxPen bounds the SGR sequences remembered to reopen a style.
+const maxPen = 32
+
 // linkClose ends an OSC 8 hyperlink.
 const linkClose = "\x1b]8;;\x1b\\"
 
@@ -394,9 +397,16 @@ func (l *layouter) begin(pre bool) {
 func (l *layouter) apply(t token) {
 	switch t.kind {
 	case kSGR:
-		if isReset(t.s) {
+		switch {
+		case isReset(t.s):
 			l.sgr = l.sgr[:0]
-		} else {
+		case len(l.sgr) == maxPen:
+			// Styles are rarely layered this deep without a reset;
+			// forget the oldest rather than repeat an unbounded
+			// list on every continuation line.
+			copy(l.sgr, l.sgr[1:])
+			l.sgr[maxPen-1] = t.s
+		default:
 			l.sgr = append(l.sgr, t.s)
 		}
 	case kLink:
