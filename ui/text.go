@@ -126,11 +126,18 @@ func readingMinutes(body string) int {
 // markdownLink matches [text](target) so excerpts show only the text.
 var markdownLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
 
+// excerptScan bounds how much of a body excerpt reads: it runs for every
+// visible row on every frame.
+const excerptScan = 4096
+
 // excerpt returns the first paragraph-like line of a Markdown body, without
 // link targets or emphasis markers, for list rows of posts that have no
 // description. It skips headings, HTML, Liquid tags, tables, code fences and
-// images.
+// images, and looks only at the start of the body.
 func excerpt(body string) string {
+	if len(body) > excerptScan {
+		body = strings.ToValidUTF8(body[:excerptScan], "")
+	}
 	for len(body) > 0 {
 		line, rest, _ := strings.Cut(body, "\n")
 		body = rest
