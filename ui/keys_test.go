@@ -593,6 +593,9 @@ func TestHostileStrings(t *testing.T) {
 			d := newDriver(t, Options{Snapshot: s, Renderer: &wrapRenderer{}, Width: sz[0], Height: sz[1]})
 			d.keys(keys...)
 			d.checkScreen()
+			if r := d.m.reader; r != nil && r.vp.Height() < sz[1]/3 {
+				t.Fatalf("%dx%d: the title leaves %d lines for the text", sz[0], sz[1], r.vp.Height())
+			}
 		}
 	}
 }

@@ -231,9 +231,16 @@ func (r *reader) clearSearch() {
 func (r *reader) header() []string {
 	st, m, p := r.d.styles, r.d.msgs, r.post
 	var lines []string
+	// At most three lines of title, one on short screens: the text needs
+	// the room.
 	title := wrap(oneLine(p.Title), r.col)
-	if len(title) > 2 && r.h < 16 { // keep room for the text on short screens
-		title = []string{truncate(oneLine(p.Title), r.col)}
+	maxLines := 3
+	if r.h < 16 {
+		maxLines = 1
+	}
+	if len(title) > maxLines {
+		title = title[:maxLines]
+		title[maxLines-1] = truncate(title[maxLines-1]+ellipsis, r.col)
 	}
 	for _, l := range title {
 		lines = append(lines, st.PostTitle().Render(l))
