@@ -74,7 +74,7 @@ func messagesFor(language string) *messages {
 
 			subtitle: "副标题", original: "原书名", authors: "作者", translators: "译者",
 			publisher: "出版社", year: "阅读年份", published: "发表年份",
-			status: "状态", times: "次数", rating: "评分", recommended: "推荐",
+			status: "状态", rating: "评分", recommended: "推荐",
 			tags: "标签", note: "笔记", link: "链接", post: "文章",
 			venue: "会议/期刊", topic: "主题",
 			statuses: map[string]string{
@@ -123,7 +123,7 @@ func messagesFor(language string) *messages {
 
 		subtitle: "Subtitle", original: "Original title", authors: "Authors", translators: "Translators",
 		publisher: "Publisher", year: "Read in", published: "Published",
-		status: "Status", times: "Times", rating: "Rating", recommended: "Recommended",
+		status: "Status", rating: "Rating", recommended: "Recommended",
 		tags: "Tags", note: "Note", link: "Link", post: "Post",
 		venue: "Venue", topic: "Topic",
 		statuses: map[string]string{
