@@ -27,7 +27,7 @@ type messages struct {
 
 	// Field labels of the book and paper details.
 	subtitle, original, authors, translators, publisher, year, published string
-	status, times, rating, recommended, tags, note, link, post           string
+	status, rating, recommended, tags, note, link, post                  string
 	venue, topic                                                         string
 	statuses                                                             map[string]string
 	timesRead                                                            string // "%d"
