@@ -4,7 +4,9 @@
 //
 // Usage:
 //
-//	sshblog [serve] [--listen ADDR] [--data DIR] [--content DIR] [--config FILE]
+//	sshblog [serve] [--listen ADDR] [--data DIR] [--content DIR [--watch]] [--seed DIR] [--author-key KEY]... [--config FILE]
+//	sshblog check DIR
+//	sshblog hook NAME   (run by git)
 //
 // The wiring lives in Main, so tests boot the whole program in-process.
 package main
@@ -29,6 +31,7 @@ import (
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/hostkeys"
 	"github.com/sshblog/sshblog/server"
 )
@@ -56,6 +59,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch name {
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return check(args, stdout, stderr)
+	case "hook":
+		// git runs it in the blog's repository, with the hook's input.
+		return hook(ctx, args, os.Stdin, stderr, os.Environ())
 	case "help":
 		printUsage(stdout)
 		return 0
@@ -70,11 +78,24 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, `Usage: sshblog [COMMAND] [flags]
 
 Commands:
-  serve   serve the blog over SSH (the default)
-  help    show this help
+  serve       serve the blog over SSH (the default)
+  check DIR   check a blog folder as publishing would: file:line: message
+  hook NAME   run a git hook of the blog's repository (git does, on a push)
+  help        show this help
 
-Run "sshblog serve --help" for the flags.
+Run "sshblog serve --help" and "sshblog check --help" for the flags.
 `)
+}
+
+// hook runs `sshblog hook NAME`, the body of the blog repository's git
+// hooks (see store.InstallHooks). git runs it inside the bare repository,
+// hence ".".
+func hook(ctx context.Context, args []string, stdin io.Reader, stderr io.Writer, environ []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "sshblog hook: want the hook's name: sshblog hook pre-receive (git runs this, not people)")
+		return 2
+	}
+	return store.RunHook(ctx, args[0], ".", stdin, stderr, environ)
 }
 
 // serve runs the server until ctx is done (SIGINT, SIGTERM), then shuts it

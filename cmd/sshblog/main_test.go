@@ -23,13 +23,20 @@ import (
 // TestMain lets a test run this very binary as the real program (see
 // startProcess): with SSHBLOG_TEST_RUN_MAIN=1 it is main() with the given
 // arguments, real signals included.
+//
+// It is also the program when git runs the blog repository's hooks: they
+// run "<this binary> hook NAME" (Main.HookCommand's default is the running
+// executable, which in tests is this one).
 func TestMain(m *testing.M) {
-	if os.Getenv("SSHBLOG_TEST_RUN_MAIN") == "1" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "hook":
+		main()
+	case os.Getenv("SSHBLOG_TEST_RUN_MAIN") == "1":
 		os.Args = append(os.Args[:1], strings.Fields(os.Getenv("SSHBLOG_TEST_ARGS"))...)
 		main()
-		return
+	default:
+		os.Exit(m.Run())
 	}
-	os.Exit(m.Run())
 }
 
 // syncBuffer is a bytes.Buffer safe to share between goroutines.

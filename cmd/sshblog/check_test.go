@@ -1,0 +1,127 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sshblog/sshblog/content/sample"
+)
+
+// writeTree writes files (slash-separated path -> contents) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestCheckGoodFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, sample.FS()); err != nil {
+		t.Fatal(err)
+	}
+	// A checked-out blog: git's folder and a built site are not the blog's.
+	writeTree(t, dir, map[string]string{
+		".git/HEAD":                          "ref: refs/heads/main\n",
+		"_site/posts/2021-01-01-broken.md":   "---\ntitle: [\n---\n",
+		"node_modules/x/posts/not-a-post.md": "x",
+	})
+	var stdout, stderr strings.Builder
+	status := run(t.Context(), []string{"check", dir}, env(nil), &stdout, &stderr)
+	want := "ok: 1 post, 8 books, 2 papers; 0 warnings\n"
+	if status != 0 || stdout.String() != want || stderr.String() != "" {
+		t.Errorf("status %d, stdout:\n%s\nstderr:\n%s\nwant status 0 and stdout:\n%s", status, stdout.String(), stderr.String(), want)
+	}
+}
+
+func TestCheckBrokenFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"site.yaml":                  "title: Broken\n",
+		"posts/2021-01-01-good.md":   "---\ntitle: Good\n---\nhi\n",
+		"posts/2021-01-02-odd.md":    "---\ntitle: Odd\ncolour: red\n---\nhi\n",
+		"posts/2021-01-03-broken.md": "---\ndate: yesterday\n---\nno title\n",
+		"posts/2021-01-04-good.md":   "---\ntitle: Same slug\n---\n",
+		"books.yaml":                 "- title: B\n  post: nope\n",
+		"papers.yaml":                "- title: P\n  note: \xff\n",
+		"images/big.png":             strings.Repeat("x", 3000),
+	})
+	if err := os.Symlink("../site.yaml", filepath.Join(dir, "posts", "link.md")); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr strings.Builder
+	status := run(t.Context(), []string{"check", "--max-image", "1KiB", dir}, env(nil), &stdout, &stderr)
+	p := func(name string) string { return filepath.Join(dir, name) }
+	want := strings.Join([]string{
+		p("books.yaml") + `:2: post "nope" does not exist (no post file ends in -nope.md)`,
+		p("images/big.png") + `: 2.9 KiB is over the 1.0 KiB limit for an image`,
+		p("papers.yaml") + `:2: text is not valid UTF-8 (save the file as UTF-8)`,
+		p("posts/2021-01-02-odd.md") + `:3: warning: unknown front matter key "colour" ignored`,
+		p("posts/2021-01-03-broken.md") + `:1: missing title: add a title: line to the front matter`,
+		p("posts/2021-01-03-broken.md") + `:2: date is not a date: "yesterday" (use 2020-12-26, 2020-12-26 10:00:00 +0800 or RFC 3339)`,
+		p("posts/2021-01-04-good.md") + `: duplicate slug "good": posts/2021-01-01-good.md has it too`,
+		p("posts/link.md") + `: symbolic links are not allowed; put the file itself here`,
+		`7 errors, 1 warning: nothing would be published`,
+	}, "\n") + "\n"
+	if status != 1 || stdout.String() != want {
+		t.Errorf("status %d, stdout:\n%s\nwant status 1 and stdout:\n%s\nstderr: %s", status, stdout.String(), want, stderr.String())
+	}
+
+	// Run inside the folder, the paths are the blog's own, as a push
+	// reports them.
+	t.Chdir(dir)
+	stdout.Reset()
+	status = run(t.Context(), []string{"check", "--max-image=1KiB", "."}, env(nil), &stdout, &stderr)
+	if status != 1 || !strings.HasPrefix(stdout.String(), `books.yaml:2: post "nope" does not exist`) {
+		t.Errorf("status %d, stdout:\n%s", status, stdout.String())
+	}
+}
+
+func TestCheckWarningsOnly(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"posts/2021-01-02-odd.md": "---\ntitle: Odd\ncolour: red\n---\nhi\n",
+	})
+	var stdout, stderr strings.Builder
+	status := run(t.Context(), []string{"check", dir}, env(nil), &stdout, &stderr)
+	want := filepath.Join(dir, "posts/2021-01-02-odd.md") + ":3: warning: unknown front matter key \"colour\" ignored\n" +
+		filepath.Join(dir, "site.yaml") + ": warning: no site.yaml (or _config.yml): the blog has no title\n" +
+		"ok: 1 post, 0 books, 0 papers; 2 warnings\n"
+	if status != 0 || stdout.String() != want {
+		t.Errorf("status %d, stdout:\n%s\nwant:\n%s", status, stdout.String(), want)
+	}
+}
+
+func TestCheckUsage(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "f", "x")
+	tests := []struct {
+		name    string
+		args    []string
+		status  int
+		wantErr string
+	}{
+		{"no folder", []string{"check"}, 2, "want one folder"},
+		{"two folders", []string{"check", "a", "b"}, 2, "want one folder"},
+		{"missing folder", []string{"check", filepath.Join(t.TempDir(), "nope")}, 2, "no such file"},
+		{"a file", []string{"check", file}, 2, "not a directory"},
+		{"bad limit", []string{"check", "--max-text-file", "huge", "."}, 2, `invalid text file limit "huge" (from --max-text-file)`},
+		{"help", []string{"check", "--help"}, 0, "Usage: sshblog check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			status := run(t.Context(), tt.args, env(nil), &stdout, &stderr)
+			if status != tt.status || !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("status %d, stderr %q; want %d and %q", status, stderr.String(), tt.status, tt.wantErr)
+			}
+		})
+	}
+}
