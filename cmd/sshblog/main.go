@@ -148,8 +148,9 @@ type Main struct {
 	Library  *content.Library // set by Run
 	Server   *server.Server   // set by Run
 
-	listener net.Listener
-	serveErr chan error
+	listener  net.Listener
+	serveErr  chan error
+	stopWatch func() // stops the folder watcher (--watch) and waits for it
 }
 
 // NewMain returns a Main with the default configuration, logging to stderr.
@@ -190,6 +191,11 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.Warn("content", "problem", w.String())
 	}
 	m.Library = content.NewLibrary(snap)
+	if m.Config.Watch {
+		if err := m.watch(); err != nil {
+			return err
+		}
+	}
 
 	signers := make([]gossh.Signer, len(keys))
 	for i, k := range keys {
@@ -245,6 +251,30 @@ func (m *Main) loadContent() (*content.Snapshot, string, error) {
 	return snap, source, nil
 }
 
+// watch reloads the content folder into m.Library as its files change,
+// until Close.
+func (m *Main) watch() error {
+	if m.Config.ContentDir == "" {
+		return errors.New("watch: there is no content folder to watch (--watch needs --content DIR)")
+	}
+	fw, err := watchFolder(m.Config.ContentDir, m.Library, m.Logger)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fw.run(ctx)
+	}()
+	m.stopWatch = func() {
+		cancel()
+		<-done
+	}
+	m.Logger.Info("watching the content folder: saved changes go live", "dir", m.Config.ContentDir)
+	return nil
+}
+
 // Addr returns the address the server listens on, or nil before Run.
 func (m *Main) Addr() net.Addr {
 	if m.listener == nil {
@@ -262,15 +292,19 @@ func (m *Main) ServeErr() <-chan error { return m.serveErr }
 // returns nil in both cases: closing readers' sessions after the grace
 // period is the expected way to stop.
 func (m *Main) Close() error {
-	if m.Server == nil {
-		return nil
+	var err error
+	if m.Server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Grace)
+		defer cancel()
+		err = m.Server.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			m.Logger.Warn("closed the sessions still open after the grace period", "grace", m.Grace)
+			err = nil
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), m.Grace)
-	defer cancel()
-	err := m.Server.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		m.Logger.Warn("closed the sessions still open after the grace period", "grace", m.Grace)
-		return nil
+	if m.stopWatch != nil {
+		m.stopWatch()
+		m.stopWatch = nil
 	}
 	return err
 }
