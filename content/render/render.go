@@ -147,22 +147,31 @@ func (r *Renderer) render(site content.Site, body string, width int, theme Theme
 	}()
 	width = max(width, wrap.MinWidth)
 	narrow := width < wideFrom
-	raw, err := r.renderGlamour(Preprocess(body, site), site, theme, narrow)
+	md, tables := extractTables(Preprocess(body, site))
+	raw, err := r.renderGlamour(md, site, theme, narrow, 0)
 	if err != nil {
 		return "", err
 	}
 	if !narrow {
 		width -= margin // the right margin, matching Glamour's left one
 	}
+	if len(tables) > 0 {
+		if raw, err = r.spliceTables(raw, tables, site, theme, narrow, width); err != nil {
+			return "", err
+		}
+	}
 	return strings.Trim(wrap.Lines(tidy(raw), width), "\n"), nil
 }
 
-// renderGlamour renders md with a Glamour renderer of its own, word wrap
-// off. Plain output loses its escape sequences but keeps the markers.
-func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narrow bool) (string, error) {
+// renderGlamour renders md with a Glamour renderer of its own. wordWrap is
+// 0 (off: wrap.Lines breaks the lines) but for tables. Plain output loses its
+// escape sequences but keeps the markers.
+func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narrow bool, wordWrap int) (string, error) {
 	tr, err := glamour.NewTermRenderer(
 		glamour.WithStyles(r.styles[styleKey{theme, narrow}]),
-		glamour.WithWordWrap(0), // wrap.Lines breaks the lines
+		glamour.WithWordWrap(wordWrap),
+		// Glamour's footnotes for links in tables lose the URL.
+		glamour.WithInlineTableLinks(true),
 		glamour.WithBaseURL(siteURL(site)),
 	)
 	if err != nil {
@@ -179,7 +188,9 @@ func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narr
 }
 
 // tidy trims blank lines at both ends and collapses runs of blank lines
-// outside code blocks into one empty line.
+// outside code blocks into one empty line. A blank line that only ends a
+// code block (Glamour's last line of one) counts as blank: its marker moves
+// to the line before.
 func tidy(s string) string {
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
@@ -195,13 +206,17 @@ func tidy(s string) string {
 			inPre = false
 		}
 		if isBlank(l) {
+			if hasEnd && !hasStart && len(out) > 0 && !blank {
+				out[len(out)-1] += string(wrap.PreEnd)
+				pre = false
+			}
 			if !pre {
 				if len(out) > 0 {
 					blank = true
 				}
 				continue
 			}
-			l = markers(l) // an empty code line, or the one ending the block
+			l = markers(l) // an empty line of code
 		}
 		if blank {
 			out = append(out, "")

@@ -229,6 +229,70 @@ func TestRenderMarkdown(t *testing.T) {
 	}
 }
 
+func TestRenderTables(t *testing.T) {
+	const md = "Before 之前。\n\n| 名称 | 说明 | 链接 |\n|---|---|---|\n" +
+		"| Ray | 很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长 | [l](http://x.y) |\n| | | |\n\n" +
+		"> | q | r |\n> |---|---|\n> | 1 | 2 |\n\nAfter 之后。\n"
+	r := New(1 << 20)
+	seedSite, _ := seed(t)
+	p := &content.Post{Slug: "t", Body: md}
+	for _, theme := range themes {
+		for _, width := range []int{5, 20, 30, 44, 80, 120} {
+			out, err := r.Render(seedSite, p, width, theme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := checkOutput(out, width, theme); err != nil {
+				t.Errorf("%s/%d: %v", theme, width, err)
+			}
+			wants := []string{"Before", "After", "名称"}
+			if width >= 44 {
+				wants = append(wants, "http://x.y") // narrower, cells wrap it
+			}
+			for _, want := range wants {
+				if !strings.Contains(visible(out), want) {
+					t.Errorf("%s/%d: %q missing", theme, width, want)
+				}
+			}
+		}
+	}
+	// Laid out for the column: the column separators line up on every row.
+	for _, width := range []int{30, 44, 80} {
+		out, err := r.Render(seedSite, p, width, Plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols []int
+		lines := strings.Split(out, "\n")
+		for i, line := range lines {
+			if strings.Contains(line, "名称") {
+				lines = lines[i:]
+				break
+			}
+		}
+		for _, line := range lines {
+			if strings.TrimSpace(line) == "" {
+				break // the end of the first table
+			}
+			var at []int
+			for i, r := range line {
+				if r == '|' {
+					at = append(at, ansi.StringWidth(line[:i]))
+				}
+			}
+			if cols == nil {
+				cols = at
+			} else if fmt.Sprint(at) != fmt.Sprint(cols) {
+				t.Errorf("width %d: columns %v, then %v in %q:\n%s", width, cols, at, line, out)
+				break
+			}
+		}
+		if len(cols) != 2 {
+			t.Errorf("width %d: table not found:\n%s", width, out)
+		}
+	}
+}
+
 func TestRenderNarrow(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
@@ -421,13 +485,13 @@ func BenchmarkRenderStages(b *testing.B) {
 		md := Preprocess(body, seedSite)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := r.renderGlamour(md, seedSite, Dark, false); err != nil {
+			if _, err := r.renderGlamour(md, seedSite, Dark, false, 0); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("wrap", func(b *testing.B) {
-		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, Dark, false)
+		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, Dark, false, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -437,4 +501,37 @@ func BenchmarkRenderStages(b *testing.B) {
 			wrap.Lines(raw, 78)
 		}
 	})
+}
+
+// FuzzRender checks the whole pipeline on arbitrary Markdown: no error, no
+// line wider than the column, no escape sequence but SGR and OSC 8.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{
+		"# 标题\n\n中文\n中文。", "- a\n  - b\n\n  c", "> q\n> ```\n> code\n> ```", "| a | b |\n|---|---|\n| 1 | 2 |",
+		"<figure><img src=\"{{ site.url }}/a.jpg\"><figcaption>图</figcaption></figure>", "a<br>b &#27;[31m",
+		"```\n\tcode\n```", "[x](http://a.b/&#27;)", "1. a\n2. b\n\n---\n\nTerm\n: def",
+	} {
+		f.Add(s, 40)
+	}
+	r := New(0)
+	site := content.Site{URL: "http://blog.example"}
+	f.Fuzz(func(t *testing.T, md string, width int) {
+		width = 2 + abs(width)%150
+		for _, theme := range themes {
+			out, err := r.Render(site, &content.Post{Slug: "f", Body: md}, width, theme)
+			if err != nil {
+				t.Fatalf("%s/%d: %v for %q", theme, width, err, md)
+			}
+			if err := checkOutput(out, width, theme); err != nil {
+				t.Fatalf("%s/%d: %v for %q", theme, width, err, md)
+			}
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
