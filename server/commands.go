@@ -1,15 +1,20 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
 	"strings"
+	"time"
 
 	"charm.land/ssh"
 	"github.com/rivo/uniseg"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/content/termsafe"
 )
 
@@ -20,6 +25,7 @@ type command struct {
 	name    string
 	args    string // argument synopsis for help, e.g. "SLUG"
 	summary string
+	author  bool                        // for authors only (listed apart in help)
 	run     func(c *commandContext) int // returns the exit status
 }
 
@@ -32,6 +38,11 @@ type commandContext struct {
 	snapshot *content.Snapshot
 	hint     string // the command that opens the terminal UI, e.g. "ssh -t -p 23234 localhost"
 	address  string // the server as the client reached it, for examples: "-p 23234 localhost"
+
+	// For the authors' commands:
+	ctx       context.Context
+	store     *store.Store                // nil when publishing is off
+	authorize func() (store.Author, bool) // the session's author, or false after saying why not on stderr
 }
 
 // defaultCommand runs for a session without a command (ssh -T HOST) and,
@@ -43,6 +54,8 @@ func commands() []command {
 	return []command{
 		{name: "ls", summary: "list the posts, newest first: date, slug, title", run: listPosts},
 		{name: "help", summary: "show this help", run: showHelp},
+		{name: "history", args: "[-n N]", summary: "list the last N publishes (default 20): time, key, message, files", author: true, run: showHistory},
+		{name: "rollback", args: "REV", summary: "publish again the blog as it was at REV (from history), as a new revision", author: true, run: rollback},
 	}
 }
 
@@ -68,11 +81,14 @@ func (s *Server) routeCommands(next ssh.Handler) ssh.Handler {
 		}
 		address := clientAddress(sess.LocalAddr())
 		c := &commandContext{
-			stdout:   sess,
-			stderr:   sess.Stderr(),
-			snapshot: s.library.Snapshot(),
-			address:  address,
-			hint:     "ssh -t " + address,
+			stdout:    sess,
+			stderr:    sess.Stderr(),
+			snapshot:  s.library.Snapshot(),
+			address:   address,
+			hint:      "ssh -t " + address,
+			ctx:       sess.Context(),
+			store:     s.store,
+			authorize: func() (store.Author, bool) { return s.authorize(sess, sess.Stderr()) },
 		}
 		_ = sess.Exit(runCommand(c, args))
 	}
@@ -136,12 +152,20 @@ func showHelp(c *commandContext) int {
 	fmt.Fprintf(&b, "Usage: ssh %s [COMMAND]\n\n", c.address)
 	fmt.Fprintf(&b, "In a terminal without a command, sshblog opens its reader UI (%s).\n", c.hint)
 	fmt.Fprintf(&b, "Without a terminal, or with a command:\n\n")
-	for _, cmd := range commands() {
-		name := cmd.name
-		if cmd.args != "" {
-			name += " " + cmd.args
+	for _, author := range []bool{false, true} {
+		if author {
+			fmt.Fprintf(&b, "\nFor the blog's authors:\n\n")
 		}
-		fmt.Fprintf(&b, "  %-10s %s\n", name, cmd.summary)
+		for _, cmd := range commands() {
+			if cmd.author != author {
+				continue
+			}
+			name := cmd.name
+			if cmd.args != "" {
+				name += " " + cmd.args
+			}
+			fmt.Fprintf(&b, "  %-16s %s\n", name, cmd.summary)
+		}
 	}
 	fmt.Fprintf(&b, "\nWithout a command, %q runs.\n", defaultCommand)
 	if _, err := io.WriteString(c.stdout, b.String()); err != nil {
@@ -163,4 +187,96 @@ func clientAddress(local net.Addr) string {
 		return host
 	}
 	return "-p " + port + " " + host
+}
+
+// defaultHistory is how many publishes history lists without -n.
+const defaultHistory = 20
+
+// showHistory lists the latest publishes, newest first, for authors:
+//
+//	3f2a9c1e0b7d  2024-06-01 12:00:03 UTC  git push  SHA256:... (alice)
+//	    add posts/2024-06-01-hello.md
+//	    added     posts/2024-06-01-hello.md
+func showHistory(c *commandContext) int {
+	flags := flag.NewFlagSet("history", flag.ContinueOnError)
+	flags.SetOutput(c.stderr)
+	n := flags.Int("n", defaultHistory, "how many publishes to list (0: all)")
+	flags.Usage = func() {
+		fmt.Fprintf(c.stderr, "Usage: ssh %s history [-n N]\n", c.address)
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(c.args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if flags.NArg() > 0 || *n < 0 {
+		flags.Usage()
+		return 2
+	}
+	if _, ok := c.authorize(); !ok {
+		return 1
+	}
+	entries, err := c.store.History(c.ctx, *n)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "sshblog: %s\n", termsafe.Line(err.Error()))
+		return 1
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		key := store.Author{Fingerprint: e.Author.Fingerprint, Comment: e.Author.Comment}.String()
+		fmt.Fprintf(&b, "%s  %s  %s  %s\n", shortRev(e.Revision), e.Time.UTC().Format(time.DateTime+" MST"),
+			termsafe.Line(e.Via), termsafe.Line(key))
+		fmt.Fprintf(&b, "    %s\n", termsafe.Line(e.Subject))
+		const shown = 20
+		for i, f := range e.Files {
+			if i == shown {
+				fmt.Fprintf(&b, "    ... and %d more files\n", len(e.Files)-shown)
+				break
+			}
+			fmt.Fprintf(&b, "    %-9s %s\n", f.Status, termsafe.Line(f.Path))
+		}
+	}
+	if len(entries) == 0 {
+		b.WriteString("Nothing published yet.\n")
+	} else {
+		fmt.Fprintf(&b, "\nRoll back to a revision with: ssh %s rollback REV\n", c.address)
+	}
+	if _, err := io.WriteString(c.stdout, b.String()); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// rollback publishes the blog as it was at a revision from the history, as
+// a new revision, and prints the new revision.
+func rollback(c *commandContext) int {
+	if len(c.args) != 1 || strings.HasPrefix(c.args[0], "-") {
+		fmt.Fprintf(c.stderr, "Usage: ssh %s rollback REV\n\nREV is a revision from: ssh %s history\n", c.address, c.address)
+		if len(c.args) == 1 && (c.args[0] == "-h" || c.args[0] == "--help") {
+			return 0
+		}
+		return 2
+	}
+	author, ok := c.authorize()
+	if !ok {
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, publishTimeout)
+	defer cancel()
+	res, err := c.store.Rollback(ctx, c.args[0], author)
+	if err != nil {
+		reportPublishError(c.stderr, err)
+		return 1
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(c.stderr, termsafe.Line(w.String()))
+	}
+	if !res.Changed {
+		fmt.Fprintf(c.stdout, "The blog is already as it was at %s; nothing to publish (revision %s).\n", termsafe.Line(c.args[0]), shortRev(res.Revision))
+		return 0
+	}
+	fmt.Fprintf(c.stdout, "Rolled back to %s: published as revision %s\n", termsafe.Line(c.args[0]), res.Revision)
+	return 0
 }

@@ -23,6 +23,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/ui"
 )
 
@@ -43,6 +44,18 @@ type Config struct {
 	// IdleTimeout closes a connection with no traffic for this long; zero
 	// means never.
 	IdleTimeout time.Duration
+
+	// Store is the blog's git-backed store, which authors publish to over
+	// git, scp and sftp; nil turns publishing off. When it is set, Library
+	// should be Store.Library() (it is, when Library is nil), so that
+	// publishes reach readers.
+	Store *store.Store
+	// PublishOff says why publishing is off, for authors who try (say
+	// "this server serves a folder read-only (--content)"); "" when Store
+	// is set.
+	PublishOff string
+	// Authors are the keys that may publish; nil means nobody may.
+	Authors *Authors
 }
 
 // Server is sshblog's SSH server. Create it with New, start it with Serve,
@@ -54,6 +67,10 @@ type Server struct {
 	logger   *slog.Logger
 	programs *programs // open terminal UIs
 
+	store      *store.Store // nil: publishing is off
+	publishOff string       // why, for authors
+	authors    *Authors     // nil: nobody may publish
+
 	mu        sync.Mutex
 	addr      net.Addr      // of the first listener passed to Serve
 	forwarder sync.Once     // starts forwardSnapshots
@@ -63,6 +80,9 @@ type Server struct {
 
 // New returns a server for cfg. It does not listen yet: see Serve.
 func New(cfg Config) (*Server, error) {
+	if cfg.Library == nil && cfg.Store != nil {
+		cfg.Library = cfg.Store.Library()
+	}
 	switch {
 	case len(cfg.HostSigners) == 0:
 		return nil, errors.New("new server: no host key")
@@ -77,12 +97,19 @@ func New(cfg Config) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	publishOff := cfg.PublishOff
+	if publishOff == "" {
+		publishOff = "this server has no blog store to publish to"
+	}
 	s := &Server{
-		library:  cfg.Library,
-		renderer: cfg.Renderer,
-		logger:   logger,
-		programs: newPrograms(),
-		stop:     make(chan struct{}),
+		library:    cfg.Library,
+		renderer:   cfg.Renderer,
+		logger:     logger,
+		programs:   newPrograms(),
+		stop:       make(chan struct{}),
+		store:      cfg.Store,
+		publishOff: publishOff,
+		authors:    cfg.Authors,
 	}
 
 	// The middleware chain. wish.WithMiddleware runs the LAST listed FIRST,
@@ -99,16 +126,27 @@ func New(cfg Config) (*Server, error) {
 		// it ends, and says goodbye when the server is shutting down.
 		s.trackProgram,
 		// Before the TUI: commands and sessions without a PTY get plain text
-		// and never reach Bubble Tea, which would ignore s.Command().
+		// and never reach Bubble Tea, which would ignore s.Command(). The
+		// authors' history and rollback are commands too.
 		s.routeCommands,
+		// Before command routing, which would take "scp -t ..." for an
+		// unknown command: legacy scp (scp -O) in both directions, for
+		// authors only. Modern scp speaks sftp, a subsystem (see below).
+		s.scpTransport,
+		// Before scp and commands: git-upload-pack and git-receive-pack on
+		// blog.git, for authors only.
+		s.gitTransport,
 		// Runs first: one log line per session, whichever path it takes.
 		s.logSession,
 	)
 
 	srv, err := wish.NewServer(
 		// Readers are anonymous: accept any public key. The key that actually
-		// authenticated stays available as s.PublicKey() (charm.land/ssh
-		// records it only after the signature is verified), for authors.
+		// authenticated stays available as s.PublicKey(): charm.land/ssh
+		// takes it from the permissions of the method that succeeded, after
+		// the signature was verified, never from a key merely offered (this
+		// callback also runs for offered keys). Authors are decided by it;
+		// see TestAuthorKeyMustAuthenticate.
 		wish.WithPublicKeyAuth(func(ssh.Context, ssh.PublicKey) bool { return true }),
 		// Clients without a key can still read: accept keyboard-interactive
 		// without asking anything.
@@ -120,6 +158,10 @@ func New(cfg Config) (*Server, error) {
 		wish.WithIdleTimeout(cfg.IdleTimeout),
 		wish.WithVersion("sshblog"),
 		wish.WithMiddleware(chain),
+		// sftp (and modern scp, which speaks it) is a subsystem: it bypasses
+		// the chain above, so the handler authorises, logs and recovers by
+		// itself.
+		wish.WithSubsystem("sftp", s.sftpSubsystem),
 		// Host keys go in as an option: wish.NewServer writes a fresh
 		// id_ed25519 into the working directory when none is set.
 		withHostSigners(cfg.HostSigners),

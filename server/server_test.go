@@ -197,7 +197,7 @@ func TestSessionsWithoutTerminalGetPlainText(t *testing.T) {
 		{name: "ssh -T host", cmd: "", wantOut: list},
 		{name: "ssh host ls", cmd: "ls", wantOut: list},
 		{name: "unknown command still lists", cmd: "frobnicate --now", wantOut: list, wantErr: `unknown command "frobnicate"`},
-		{name: "help", cmd: "help", wantOut: "ls         list the posts", wantSubstr: true},
+		{name: "help", cmd: "help", wantOut: "  ls               list the posts", wantSubstr: true},
 		{name: "ssh -t host ls", cmd: "ls", pty: true, wantOut: strings.ReplaceAll(list, "\n", "\r\n")},
 	}
 	for _, tt := range tests {
