@@ -1,0 +1,149 @@
+package server
+
+import (
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// tmuxPane drives one detached tmux session on a private server socket.
+type tmuxPane struct {
+	socket, target string
+}
+
+func (x *tmuxPane) run(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-S", x.socket, "-f", "/dev/null"}, args...)...)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (x *tmuxPane) waitFor(t *testing.T, text string) {
+	t.Helper()
+	var last string
+	end := time.Now().Add(20 * time.Second)
+	for {
+		last = x.run(t, "capture-pane", "-p", "-t", x.target)
+		if strings.Contains(last, text) {
+			return
+		}
+		if time.Now().After(end) {
+			t.Fatalf("the pane never showed %q:\n%s", text, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A reader's open terminal UI (real ssh -t in tmux) lists a post an author
+// uploads with scp, without doing anything.
+func TestOpenSessionSeesUpload(t *testing.T) {
+	requireClients(t, "scp", "tmux")
+	bs := startBlog(t, serverOptions{})
+	sock, err := os.MkdirTemp("", "tmux") // short: socket paths are limited to ~100 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(sock) })
+	x := &tmuxPane{socket: filepath.Join(sock, "s"), target: "blog"}
+	var quoted []string
+	for _, a := range append(bs.sshOptions(bs.reader), "-t", "-p", bs.port, "reader@127.0.0.1") {
+		quoted = append(quoted, shellQuote(a))
+	}
+	x.run(t, "new-session", "-d", "-s", x.target, "-x", "100", "-y", "30", "ssh "+strings.Join(quoted, " ")+"; exec cat")
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", x.socket, "kill-server").Run() })
+	x.waitFor(t, "2020 年终总结")
+
+	title := "Fresh from scp " + time.Now().Format("150405")
+	post := writeFile(t, t.TempDir(), time.Now().Format("2006-01-02")+"-fresh.md", postFile(title, "Live."))
+	if r := bs.scp(t, bs.author, post, "host:posts/"); r.code != 0 {
+		t.Fatalf("scp: %s", r)
+	}
+	x.waitFor(t, title)
+	x.waitFor(t, "2020 年终总结")
+}
+
+// A client killed in the middle of an upload publishes nothing and leaves
+// nothing behind, over either scp protocol.
+func TestKilledUploadPublishesNothing(t *testing.T) {
+	requireClients(t, "scp")
+	bs := startBlog(t, serverOptions{})
+	big := make([]byte, 9<<20) // under the 10 MiB image limit
+	if _, err := rand.Read(big); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(t.TempDir(), "big.png")
+	if err := os.WriteFile(src, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, proto := range scpProtocols {
+		t.Run(proto.name, func(t *testing.T) {
+			live, files := bs.mainRev(), bs.repoFiles(t)
+			logged := strings.Count(bs.logs.String(), "upload not published")
+			start := bs.listener.read.Load()
+
+			args := append(bs.sshOptions(bs.author), "-P", bs.port, "-l", "4000") // 500 kB/s: 18 s for the file
+			args = append(append(args, proto.flag...), src, "user@127.0.0.1:images/big.png")
+			cmd := exec.Command("scp", args...)
+			cmd.Env = clientEnv()
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // scp and its ssh, killed together
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			killed := false
+			t.Cleanup(func() {
+				if !killed {
+					_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					_ = cmd.Wait()
+				}
+			})
+			// Mid-stream: a megabyte of the file has reached the server.
+			waitUntil(t, "a megabyte of the upload at the server", 30*time.Second, func() bool {
+				return bs.listener.read.Load()-start > 1<<20
+			})
+			if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			killed = true
+			_ = cmd.Wait()
+
+			if proto.flag == nil {
+				// The sftp server closes the upload as interrupted.
+				waitUntil(t, "the server to drop the upload", 20*time.Second, func() bool {
+					return strings.Count(bs.logs.String(), "upload not published") > logged
+				})
+			} else {
+				waitUntil(t, "the server to end the session", 20*time.Second, func() bool {
+					return strings.Contains(bs.logs.String(), `command="scp -t images/big.png"`)
+				})
+			}
+			if bs.mainRev() != live {
+				t.Fatal("a killed upload changed the blog")
+			}
+			if _, err := bs.store.Files().Stat("images/big.png"); err == nil {
+				t.Fatal("the half-sent image is live")
+			}
+			if after := bs.repoFiles(t); !sameFiles(files, after) {
+				t.Fatalf("a killed upload left files behind:\nbefore %v\nafter  %v", files, after)
+			}
+			if strings.Contains(bs.logs.String(), "level=ERROR msg=panic") {
+				t.Fatalf("the server panicked:\n%s", bs.logs)
+			}
+		})
+	}
+	// The server still works: the whole file uploads fine.
+	if r := bs.scp(t, bs.author, src, "host:images/big.png"); r.code != 0 {
+		t.Fatalf("the upload after the kills: %s", r)
+	}
+	if info, err := bs.store.Files().Stat("images/big.png"); err != nil || info.Size() != int64(len(big)) {
+		t.Fatalf("images/big.png: %v, %v", info, err)
+	}
+}
