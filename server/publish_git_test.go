@@ -1,7 +1,9 @@
 package server
 
 import (
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -229,5 +231,87 @@ func TestConcurrentPushes(t *testing.T) {
 	}
 	if h := bs.ssh(t, bs.author, "history", "-n", "1"); !strings.HasPrefix(h.stdout, heads[winner][:12]) {
 		t.Errorf("the history's latest entry is not the winner's:\n%s", h)
+	}
+}
+
+// Without the git program on the server, git clients are told so (the
+// store opened while git was there; the other ways in do not need it).
+func TestGitMissingOnTheServer(t *testing.T) {
+	requireClients(t)
+	bs := startBlog(t, serverOptions{})
+	clientPath := os.Getenv("PATH")
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir()) // the server's PATH: no git
+	var quoted []string
+	for _, o := range bs.sshOptions(bs.author) {
+		quoted = append(quoted, shellQuote(o))
+	}
+	env := []string{"PATH=" + clientPath, "GIT_SSH_COMMAND=ssh " + strings.Join(quoted, " ")}
+	r := run(t, t.TempDir(), env, "", gitBin, "clone", bs.repoURL(), "c")
+	if r.code == 0 || !strings.Contains(r.stderr, "git is not installed on this server") || !strings.Contains(r.stderr, "scp or sftp") {
+		t.Fatalf("clone without git on the server: %s", r)
+	}
+}
+
+// The authors' commands check their arguments and exit with 2 on a usage
+// error, 1 on a refusal.
+func TestHistoryAndRollbackArguments(t *testing.T) {
+	requireClients(t)
+	bs := startBlog(t, serverOptions{})
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"rollback"}, 2, "Usage: ssh -p " + bs.port + " 127.0.0.1 rollback REV"},
+		{[]string{"rollback", "a", "b"}, 2, "Usage:"},
+		{[]string{"rollback", "--help"}, 0, "Usage:"},
+		{[]string{"rollback", "not-a-revision"}, 1, `"not-a-revision" is not a revision`},
+		{[]string{"rollback", "abcdef12"}, 1, "no published state abcdef12"},
+		{[]string{"history", "-n", "x"}, 2, "invalid value"},
+		{[]string{"history", "extra"}, 2, "Usage:"},
+		{[]string{"history", "-h"}, 0, "-n"},
+	} {
+		r := bs.ssh(t, bs.author, tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("ssh host %s: want exit %d and %q, got %s", strings.Join(tt.args, " "), tt.code, tt.want, r)
+		}
+	}
+	// A reader's usage error is still a usage error; a well-formed command
+	// is refused.
+	if r := bs.ssh(t, bs.reader, "history"); r.code != 1 || strings.TrimSpace(r.stderr) != permissionDenied {
+		t.Errorf("a reader's history: %s", r)
+	}
+	// Rolling back to the live state changes nothing.
+	live := bs.mainRev()
+	if r := bs.ssh(t, bs.author, "rollback", live[:8]); r.code != 0 || !strings.Contains(r.stdout, "already as it was") || bs.mainRev() != live {
+		t.Errorf("rollback to the live revision: %s", r)
+	}
+}
+
+func TestStreamWatchFindsSplitNeedle(t *testing.T) {
+	for _, chunks := range [][]string{
+		{"0030ok refs/heads/x\n0035ng refs/heads/main failed to update ref\n"},
+		{"0035n", "g refs/hea", "ds/main ", "failed"},
+		{"xxng refs/heads/", "main "},
+	} {
+		var out strings.Builder
+		sw := &streamWatch{w: &out, needle: []byte("ng refs/heads/main ")}
+		for _, c := range chunks {
+			if _, err := sw.Write([]byte(c)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !sw.seen() || out.String() != strings.Join(chunks, "") {
+			t.Errorf("%q: seen %v, passed on %q", chunks, sw.seen(), out.String())
+		}
+	}
+	sw := &streamWatch{w: io.Discard, needle: []byte("ng refs/heads/main ")}
+	_, _ = sw.Write([]byte("ok refs/heads/main\nng refs/heads/other reason\n"))
+	if sw.seen() {
+		t.Error("seen in a report without it")
 	}
 }

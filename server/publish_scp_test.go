@@ -74,6 +74,20 @@ func TestScpUpload(t *testing.T) {
 			if data, _ := os.ReadFile(got); string(data) != postFile(title, "Over SSH.") {
 				t.Fatalf("downloaded %q", data)
 			}
+			// A whole folder (scp -r).
+			copyDir := filepath.Join(dir, "copy")
+			if r := scp(bs.author, "-r", "host:posts", copyDir); r.code != 0 {
+				t.Fatalf("recursive download: %s", r)
+			}
+			for _, name := range []string{"2020-12-26-2020-year-in-review.md", filepath.Base(post)} {
+				want, err := bs.store.Files().ReadFile("posts/" + name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err := os.ReadFile(filepath.Join(copyDir, name)); err != nil || string(got) != string(want) {
+					t.Errorf("scp -r: posts/%s: %v", name, err)
+				}
+			}
 
 			// Refused uploads: every problem on stderr, non-zero exit, nothing
 			// changes, nothing left behind.

@@ -3,6 +3,11 @@
 // commands and sessions without a terminal), and keeps every open terminal
 // UI up to date with the library's live snapshot.
 //
+// Authors (Authors: keys decided from the key that authenticated) publish
+// through it to the blog's store: git push and clone of blog.git (git.go),
+// legacy scp (scp.go) and sftp, which modern scp speaks (sftp.go); they see
+// the history and roll back with commands. publish.go says who may do what.
+//
 // New is the one place the server is wired; its middleware chain is listed
 // there, in order, with the reason for each position.
 package server
