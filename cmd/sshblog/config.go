@@ -435,6 +435,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("invalid %s %d (from %s): must not be negative", l.label, l.n, from(l.key)))
 		}
 	}
+	if _, err := c.authorKeys(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.IdleTimeout < 0 {
 		errs = append(errs, fmt.Errorf("invalid idle timeout %s (from %s): must not be negative", c.IdleTimeout, from("idle_timeout")))
 	}
@@ -445,9 +448,6 @@ func (c Config) Validate() error {
 func (c Config) itemOrigin(key string, i int) string {
 	if items := c.items[key]; i < len(items) {
 		return items[i]
-	}
-	if o := c.origins[key]; o != "" {
-		return o
 	}
 	return "the program" // set by code, not by any source
 }

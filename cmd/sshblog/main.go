@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -30,7 +29,6 @@ import (
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
-	"github.com/sshblog/sshblog/content/sample"
 	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/hostkeys"
 	"github.com/sshblog/sshblog/server"
@@ -136,21 +134,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return status
 }
 
-// Main is the whole program, wired: host keys, content, renderer, SSH
-// server. Set Config (and optionally Logger and Grace), call Run, and Close
-// when done.
+// Main is the whole program, wired: host keys, content (the blog's
+// repository, or a folder), authors, renderer, SSH server. Set Config (and
+// optionally Logger, Grace and HookCommand), call Run, and Close when done.
 type Main struct {
 	Config Config
 	Logger *slog.Logger
 	Grace  time.Duration // how long Close waits for open sessions to end
+	// HookCommand is the command git runs for the blog repository's hooks,
+	// the hook's name appended; nil means this program's own hook
+	// sub-command, [os.Executable(), "hook"].
+	HookCommand []string
 
-	HostKeys []hostkeys.Key   // set by Run
-	Library  *content.Library // set by Run
-	Server   *server.Server   // set by Run
+	HostKeys   []hostkeys.Key   // set by Run
+	Library    *content.Library // set by Run
+	Store      *store.Store     // set by Run; nil when publishing is off
+	PublishOff string           // set by Run: why publishing is off, "" when it is on
+	Authors    *server.Authors  // set by Run: who may publish
+	Server     *server.Server   // set by Run
 
 	listener  net.Listener
 	serveErr  chan error
 	stopWatch func() // stops the folder watcher (--watch) and waits for it
+	noGitPush bool   // the store publishes without the git program: no git push
 }
 
 // NewMain returns a Main with the default configuration, logging to stderr.
@@ -171,10 +177,12 @@ func DefaultConfig() Config {
 	return c
 }
 
-// Run loads the host keys and content, starts listening and serving in the
-// background, and logs how to connect. It returns once the server accepts
-// connections; a fatal problem (a bad host key, invalid content, a busy
-// port) is returned as an error.
+// Run loads the host keys, opens the blog (its repository under the data
+// directory, made from the seed on first start; or the --content folder),
+// reads the authors, starts listening and serving in the background, and
+// logs how to connect and how to publish. It returns once the server
+// accepts connections; a fatal problem (a bad host key, invalid content, a
+// bad author key, a busy port) is returned as an error.
 func (m *Main) Run(ctx context.Context) error {
 	keyDir := filepath.Join(m.Config.DataDir, "hostkeys")
 	keys, err := hostkeys.LoadOrCreate(keyDir)
@@ -183,19 +191,25 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.HostKeys = keys
 
-	snap, source, err := m.loadContent()
+	authorKeys, err := m.Config.authorKeys()
 	if err != nil {
 		return err
 	}
+	source, err := m.openContent(ctx)
+	if err != nil {
+		return err
+	}
+	snap := m.Library.Snapshot()
 	for _, w := range snap.Warnings() {
 		m.Logger.Warn("content", "problem", w.String())
 	}
-	m.Library = content.NewLibrary(snap)
 	if m.Config.Watch {
 		if err := m.watch(); err != nil {
 			return err
 		}
 	}
+	authorsFile := filepath.Join(m.Config.DataDir, "authors")
+	m.Authors = server.NewAuthors(authorKeys, authorsFile, m.Logger)
 
 	signers := make([]gossh.Signer, len(keys))
 	for i, k := range keys {
@@ -207,6 +221,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Renderer:    render.New(renderCacheBytes),
 		Logger:      m.Logger,
 		IdleTimeout: m.Config.IdleTimeout,
+		Store:       m.Store,
+		PublishOff:  m.PublishOff,
+		Authors:     m.Authors,
 	})
 	if err != nil {
 		return err
@@ -231,24 +248,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Logger.Info("host key", "type", k.Type(), "fingerprint", k.Fingerprint, "path", k.Path, "created", k.Created)
 	}
 	m.Logger.Info("content", "source", source, "posts", len(snap.Posts()), "books", len(snap.Books()), "papers", len(snap.Papers()))
+	m.logPublishing(ln.Addr(), authorsFile)
 	m.Logger.Info("connect with: " + connectHint(m.Config.Listen, ln.Addr()))
 	return nil
-}
-
-// loadContent loads the blog to serve and says where it came from.
-func (m *Main) loadContent() (*content.Snapshot, string, error) {
-	var fsys fs.FS
-	source := "embedded sample"
-	if dir := m.Config.ContentDir; dir != "" {
-		fsys, source = os.DirFS(dir), dir
-	} else {
-		fsys = sample.FS()
-	}
-	snap, err := content.Load(fsys, "")
-	if err != nil {
-		return nil, "", fmt.Errorf("load content from %s:\n%w", source, err)
-	}
-	return snap, source, nil
 }
 
 // watch reloads the content folder into m.Library as its files change,
@@ -288,11 +290,19 @@ func (m *Main) Addr() net.Addr {
 func (m *Main) ServeErr() <-chan error { return m.serveErr }
 
 // Close stops accepting connections, asks open terminal sessions to quit,
-// waits up to Grace for sessions to end, then closes what is left. It
-// returns nil in both cases: closing readers' sessions after the grace
-// period is the expected way to stop.
+// waits up to Grace for sessions to end, then closes what is left, stops
+// watching the content folder and closes the blog's store. Sessions still
+// open after the grace period are not an error: closing them is the
+// expected way to stop.
 func (m *Main) Close() error {
 	var err error
+	if m.listener != nil {
+		// Shutdown closes the listeners the SSH server tracks; a Close
+		// right after Run may come before the Serve goroutine has
+		// tracked this one, which would then accept until the grace
+		// period ends. Closed here, Serve stops at once either way.
+		_ = m.listener.Close()
+	}
 	if m.Server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Grace)
 		defer cancel()
@@ -306,6 +316,12 @@ func (m *Main) Close() error {
 		m.stopWatch()
 		m.stopWatch = nil
 	}
+	if m.Store != nil {
+		if cerr := m.Store.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+		m.Store = nil
+	}
 	return err
 }
 
@@ -313,13 +329,21 @@ func (m *Main) Close() error {
 // listen on listen and actually listening on addr (whose port is the real
 // one when listen asked for port 0).
 func connectHint(listen string, addr net.Addr) string {
-	host, _, _ := net.SplitHostPort(listen)
-	_, port, _ := net.SplitHostPort(addr.String())
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
+	host, port := publicHostPort(listen, addr)
 	if port == "22" {
 		return "ssh " + host
 	}
 	return "ssh -p " + port + " " + host
+}
+
+// publicHostPort returns the host and port clients use to reach a server
+// configured to listen on listen and listening on addr: the configured
+// host ("localhost" for every interface) and the real port.
+func publicHostPort(listen string, addr net.Addr) (host, port string) {
+	host, _, _ = net.SplitHostPort(listen)
+	_, port, _ = net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return host, port
 }

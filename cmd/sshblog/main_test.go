@@ -70,13 +70,24 @@ func bootMain(t *testing.T, dataDir string) (*Main, *syncBuffer) {
 
 func tryBootMain(t *testing.T, dataDir string) (*Main, *syncBuffer, error) {
 	t.Helper()
+	return tryBootConfigured(t, dataDir, nil)
+}
+
+// tryBootConfigured is tryBootMain with the configuration changed by edit
+// (when not nil) before Run.
+func tryBootConfigured(t *testing.T, dataDir string, edit func(*Config)) (*Main, *syncBuffer, error) {
+	t.Helper()
 	logs := &syncBuffer{}
 	m := NewMain()
 	m.Config.Listen = "127.0.0.1:0"
 	m.Config.DataDir = dataDir
+	if edit != nil {
+		edit(&m.Config)
+	}
 	m.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	m.Grace = 5 * time.Second
 	if err := m.Run(t.Context()); err != nil {
+		_ = m.Close() // what Run opened before it failed
 		return m, logs, err
 	}
 	t.Cleanup(func() {

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/store"
+	"github.com/sshblog/sshblog/server"
+)
+
+// storeName is the blog's repository in the data directory; authors clone
+// it as ssh://HOST:PORT/blog.git.
+const storeName = "blog.git"
+
+// Why publishing is off, told to authors who try and logged at start-up.
+const (
+	publishOffContent = "this server serves a folder read-only (--content)"
+	publishOffNoGit   = "publishing needs the git binary; install git and restart"
+)
+
+// openContent sets m.Library, and m.Store with it when publishing is on,
+// and says where the blog comes from:
+//
+//   - with --content DIR, the folder, read-only;
+//   - else the blog's repository, DATA/blog.git, made on first start from
+//     the seed (--seed DIR, else the embedded sample), with the git hooks
+//     that validate pushes installed;
+//   - without git (a store that needs the git binary), the seed, read-only,
+//     so readers are still served.
+func (m *Main) openContent(ctx context.Context) (string, error) {
+	if dir := m.Config.ContentDir; dir != "" {
+		snap, err := content.Load(os.DirFS(dir), "")
+		if err != nil {
+			return "", fmt.Errorf("load content from %s:\n%w", dir, err)
+		}
+		m.Library = content.NewLibrary(snap)
+		m.PublishOff = publishOffContent
+		if m.Config.SeedDir != "" {
+			m.Logger.Info("seed ignored: --content serves a folder as it is", "seed", m.Config.SeedDir)
+		}
+		return dir, nil
+	}
+
+	seed, seedName := sample.FS(), "the embedded sample"
+	if dir := m.Config.SeedDir; dir != "" {
+		seed, seedName = os.DirFS(dir), dir
+		if abs, err := filepath.Abs(dir); err == nil {
+			seedName = abs // named in the first commit's message
+		}
+	}
+	dir := filepath.Join(m.Config.DataDir, storeName)
+	_, err := os.Stat(dir)
+	existed := err == nil
+	if existed && m.Config.SeedDir != "" {
+		m.Logger.Info("seed ignored: the blog's repository exists and is the source of truth now", "seed", m.Config.SeedDir, "repository", dir)
+	}
+
+	st, err := store.Open(ctx, dir, seed, store.Options{Limits: m.Config.Limits, SeedName: seedName, Logger: m.Logger})
+	switch {
+	case errors.Is(err, store.ErrNoGit):
+		snap, err := content.Load(seed, "")
+		if err != nil {
+			return "", fmt.Errorf("load content from %s:\n%w", seedName, err)
+		}
+		m.Library = content.NewLibrary(snap)
+		m.PublishOff = publishOffNoGit
+		if existed {
+			m.Logger.Warn("the blog's repository needs git to be read: serving the seed until git is installed", "repository", dir, "seed", seedName)
+		}
+		return seedName + " (read-only: git not found)", nil
+	case err != nil && !existed:
+		return "", fmt.Errorf("make the blog's repository %s from %s:\n%w", dir, seedName, err)
+	case err != nil:
+		return "", err
+	}
+	m.Store = st // Close closes it, even if Run fails below
+	m.Library = st.Library()
+
+	command, err := m.hookCommand()
+	if err != nil {
+		return "", err
+	}
+	switch err := store.InstallHooks(st.Dir(), command...); {
+	case errors.Is(err, store.ErrNoGit):
+		// A store that works without the git program still publishes
+		// by scp and sftp; git push needs it to run the hooks.
+		m.noGitPush = true
+		m.Logger.Warn("git push is off: it needs the git binary; install git and restart (scp and sftp still publish)")
+	case err != nil:
+		return "", err
+	}
+	return st.Dir(), nil
+}
+
+// hookCommand returns the command git runs for the repository's hooks.
+func (m *Main) hookCommand() ([]string, error) {
+	if len(m.HookCommand) > 0 {
+		return m.HookCommand, nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find this program's path for the blog's git hooks: %w", err)
+	}
+	return []string{exe, "hook"}, nil
+}
+
+// logPublishing says at start-up how to publish, and who may: how many
+// authors there are and, when there is none, how to add one.
+func (m *Main) logPublishing(addr net.Addr, authorsFile string) {
+	if m.Store == nil {
+		m.Logger.Warn("publishing is off: " + m.PublishOff)
+		return
+	}
+	host, port := publicHostPort(m.Config.Listen, addr)
+	clone, scp := "ssh://"+host+"/"+storeName, "scp post.md "+host+":posts/"
+	if port != "22" {
+		clone, scp = "ssh://"+net.JoinHostPort(host, port)+"/"+storeName, "scp -P "+port+" post.md "+host+":posts/"
+	}
+	if m.noGitPush {
+		m.Logger.Info("publish with: "+scp, "repository", m.Store.Dir())
+	} else {
+		m.Logger.Info("publish with: git clone "+clone+", or "+scp, "repository", m.Store.Dir())
+	}
+	if n := m.Authors.Count(); n > 0 {
+		m.Logger.Info("authors", "keys", n, "file", authorsFile)
+		return
+	}
+	m.Logger.Warn("no authors yet: add a public key to " + authorsFile + " or start with --author-key ~/.ssh/id_ed25519.pub")
+}
+
+// authorKeys reads the author keys the configuration names (files or
+// literal keys); a bad one is an error naming where it came from.
+func (c Config) authorKeys() ([]gossh.PublicKey, error) {
+	var keys []gossh.PublicKey
+	var errs []error
+	for i, v := range c.AuthorKeys {
+		ks, err := server.ParseAuthorKeys([]string{v})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("invalid author key (from %s): %w", c.itemOrigin("author_keys", i), err))
+			continue
+		}
+		keys = append(keys, ks...)
+	}
+	return keys, errors.Join(errs...)
+}
