@@ -51,6 +51,15 @@ func TestKillDuringApply(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd.Wait()
+		// A git child in the middle of forking holds a copy of the lock's
+		// descriptor until it has finished dying, after its parent.
+		waitFor(t, "the killed processes to release the store's lock", 10*time.Second, func() bool {
+			f, err := lockFile(dir + ".lock")
+			if err == nil {
+				f.Close()
+			}
+			return err == nil
+		})
 
 		leftovers += countStale(t, dir)
 		s, err := Open(context.Background(), dir, nil, Options{})
