@@ -74,6 +74,14 @@ func TestScpUpload(t *testing.T) {
 			if data, _ := os.ReadFile(got); string(data) != postFile(title, "Over SSH.") {
 				t.Fatalf("downloaded %q", data)
 			}
+			// Overwriting with a shorter file leaves nothing of the old one.
+			shorter := writeFile(t, filepath.Join(dir, "short"), filepath.Base(post), postFile(title, "Short."))
+			if r := scp(bs.author, shorter, "host:posts/"); r.code != 0 {
+				t.Fatalf("overwrite: %s", r)
+			}
+			if data, err := bs.store.Files().ReadFile("posts/" + filepath.Base(post)); err != nil || string(data) != postFile(title, "Short.") {
+				t.Fatalf("after overwriting with a shorter file: %q, %v", data, err)
+			}
 			// A whole folder (scp -r).
 			copyDir := filepath.Join(dir, "copy")
 			if r := scp(bs.author, "-r", "host:posts", copyDir); r.code != 0 {

@@ -58,7 +58,7 @@ func (s *Server) sftpSubsystem(sess ssh.Session) {
 		_ = sess.Exit(1)
 		return
 	}
-	h := &sftpHandler{srv: s, sess: sess, author: author, stderr: stderr, dirs: map[string]bool{}, uploads: map[string]int{}}
+	h := &sftpHandler{srv: s, sess: sess, author: author, stderr: stderr, dirs: map[string]bool{}, uploads: map[*sftpUpload]bool{}}
 	rs := sftp.NewRequestServer(sess, sftp.Handlers{FileGet: h, FilePut: h, FileCmd: h, FileList: h})
 	if err := rs.Serve(); err != nil && !errors.Is(err, io.EOF) {
 		s.logger.Info("sftp session ended", "err", err)
@@ -90,7 +90,7 @@ type sftpHandler struct {
 
 	mu      sync.Mutex
 	dirs    map[string]bool // empty folders made in this session (git keeps none)
-	uploads map[string]int  // open uploads by path
+	uploads map[*sftpUpload]bool // open uploads
 }
 
 // refuse prints msg on stderr and returns the error that answers the
@@ -182,14 +182,10 @@ func (h *sftpHandler) Filewrite(r *sftp.Request) (_ io.WriterAt, err error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	open := 0
-	for _, n := range h.uploads {
-		open += n
-	}
-	if open >= maxOpenUploads {
+	if len(h.uploads) >= maxOpenUploads {
 		return nil, h.refuse("sshblog: at most %d uploads may be open at once", maxOpenUploads)
 	}
-	h.uploads[p]++
+	h.uploads[u] = true
 	return u, nil
 }
 
@@ -254,9 +250,7 @@ func (u *sftpUpload) Close() (err error) {
 	}
 	u.closed = true
 	u.h.mu.Lock()
-	if u.h.uploads[u.path]--; u.h.uploads[u.path] <= 0 {
-		delete(u.h.uploads, u.path)
-	}
+	delete(u.h.uploads, u)
 	u.h.mu.Unlock()
 	data := u.buf
 	u.buf = nil
@@ -286,20 +280,7 @@ func (h *sftpHandler) Filecmd(r *sftp.Request) (err error) {
 	case "Link":
 		return h.refuse("%s: links are not allowed; put the file itself there", r.Target)
 	case "Setstat": // also fsetstat on an upload's handle (scp and put -p)
-		p, err := h.treePath(r.Filepath)
-		if err != nil {
-			return err
-		}
-		h.mu.Lock()
-		uploading := h.uploads[p] > 0
-		h.mu.Unlock()
-		if uploading {
-			return nil
-		}
-		if _, err := h.stat(p); err != nil {
-			return err
-		}
-		return nil
+		return h.setstat(r)
 	case "Rename":
 		return h.rename(r, false)
 	case "Mkdir":
@@ -329,6 +310,67 @@ func (h *sftpHandler) Filecmd(r *sftp.Request) (err error) {
 func (h *sftpHandler) PosixRename(r *sftp.Request) (err error) {
 	defer recoverTo(h.srv.logger, "sftp rename", &err)
 	return h.rename(r, true)
+}
+
+// setstat accepts attribute changes and ignores them (git keeps no owners,
+// modes or times), except a size: it truncates a file being uploaded (scp
+// sets the size it sent before closing), and is refused on a published
+// file, which changes only by a new upload.
+func (h *sftpHandler) setstat(r *sftp.Request) error {
+	p, err := h.treePath(r.Filepath)
+	if err != nil {
+		return err
+	}
+	size, setSize := int64(-1), r.AttrFlags().Size
+	if setSize {
+		size = int64(r.Attributes().Size)
+	}
+	h.mu.Lock()
+	var open []*sftpUpload
+	for u := range h.uploads {
+		if u.path == p {
+			open = append(open, u)
+		}
+	}
+	h.mu.Unlock()
+	if len(open) > 0 {
+		for _, u := range open {
+			if setSize {
+				if err := u.truncate(size); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	info, err := h.stat(p)
+	if err != nil {
+		return err
+	}
+	if setSize && !info.IsDir() && size != info.Size() {
+		return h.refuse("%s: a published file's size cannot be changed; upload it again", r.Filepath)
+	}
+	return nil
+}
+
+// truncate sets the upload's size, as ftruncate would.
+func (u *sftpUpload) truncate(size int64) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.failed != nil {
+		return u.failed
+	}
+	if size < 0 || size > u.limit {
+		u.failed = u.h.refuse("%s: too big: over the %s limit for %s; nothing was published",
+			u.path, byteSize(u.limit), kindOfFile(u.path))
+		return u.failed
+	}
+	if size <= int64(len(u.buf)) {
+		u.buf = u.buf[:size]
+	} else {
+		u.buf = append(u.buf, make([]byte, size-int64(len(u.buf)))...)
+	}
+	return nil
 }
 
 func (h *sftpHandler) rename(r *sftp.Request, replace bool) error {
