@@ -89,7 +89,7 @@ type sftpHandler struct {
 	stderr io.Writer
 
 	mu      sync.Mutex
-	dirs    map[string]bool // empty folders made in this session (git keeps none)
+	dirs    map[string]bool      // empty folders made in this session (git keeps none)
 	uploads map[*sftpUpload]bool // open uploads
 }
 
