@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrNoGit is returned (wrapped) by Open when the git binary cannot be found.
@@ -25,22 +27,145 @@ const (
 	identityEmail = "sshblog@localhost"
 )
 
+// repo is what the store needs of its bare git repository: binaryRepo
+// runs the git program. Object ids are hexadecimal strings; "" means none.
+type repo interface {
+	// gitDir returns the absolute path of the bare repository.
+	gitDir() string
+	// initBare makes an empty bare repository at path, HEAD on main.
+	initBare(ctx context.Context) error
+	// setConfig sets each key (section.name) to its value in the
+	// repository's own configuration.
+	setConfig(ctx context.Context, settings [][2]string) error
+	// resolve returns the object id the ref (a full name, such as
+	// refs/heads/main) points at, or "" when it does not exist.
+	resolve(ctx context.Context, ref string) (string, error)
+	// resolveCommit returns the commit named by rev, a hex object id or a
+	// prefix of one (a tag is peeled to its commit), or "" when rev names
+	// no commit or is ambiguous.
+	resolveCommit(ctx context.Context, rev string) (string, error)
+	// commitInfo returns a commit's subject (its first paragraph on one
+	// line, as git's %s) and committer time.
+	commitInfo(ctx context.Context, commit string) (subject string, when time.Time, err error)
+	// lsTree lists every file of a commit's tree, recursively.
+	lsTree(ctx context.Context, commit string) ([]lsEntry, error)
+	// readBlobs returns the contents of the blobs oids, keyed by id.
+	readBlobs(ctx context.Context, oids []string) (map[string][]byte, error)
+	// readBlob returns the contents of one blob.
+	readBlob(ctx context.Context, oid string) ([]byte, error)
+	// writeBlobs stores datas as blobs and returns their ids in order.
+	writeBlobs(ctx context.Context, datas [][]byte) ([]string, error)
+	// writeTree stores the trees holding exactly files and returns the
+	// root's id.
+	writeTree(ctx context.Context, files []indexEntry) (string, error)
+	// commitTree writes a commit of tree with the given parent ("" for
+	// none) and message, by the store's identity, and returns its id.
+	commitTree(ctx context.Context, tree, parent, message string) (string, error)
+	// writeTag checks and stores an annotated tag object given as its raw
+	// text (as git mktag takes it) and returns its id.
+	writeTag(ctx context.Context, tag []byte) (string, error)
+	// updateRef moves ref to newID if it still points at oldID ("" = must
+	// not exist): a compare-and-swap under git's lock file protocol
+	// (ref.lock), so it excludes any git process too. A concurrent change
+	// or a held lock makes it fail with errRefMoved.
+	updateRef(ctx context.Context, ref, newID, oldID, reason string) error
+	// refNames lists the refs whose names start with prefix.
+	refNames(ctx context.Context, prefix string) ([]string, error)
+	// tagMessages returns the refs under prefix, by name in descending
+	// order, at most limit (<= 0: all) of them, each with the message of the
+	// annotated tag it points at.
+	tagMessages(ctx context.Context, prefix string, limit int) ([]taggedRef, error)
+}
+
+// taggedRef is a ref and the message of the tag it points at.
+type taggedRef struct {
+	name, message string
+}
+
+// lsEntry is one file of a git tree.
+type lsEntry struct {
+	mode uint32 // git mode: 0o100644, 0o100755, 0o120000 (symlink), 0o160000 (submodule)
+	oid  string
+	size int64 // -1 for submodules
+	path string
+}
+
+// indexEntry is one file of a tree to write.
+type indexEntry struct {
+	mode uint32
+	oid  string
+	path string
+}
+
+// checkTreeFiles refuses files that do not make a tree: a path git's
+// update-index would refuse (empty, ".", ".." or ".git" parts), a path
+// given twice, a file that is also a folder. (git update-index --index-info
+// would silently keep the last of two conflicting entries: a lost file.)
+// The store's candidates never hold such files; this is the last guard.
+func checkTreeFiles(files []indexEntry) error {
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		for _, part := range strings.Split(f.path, "/") {
+			if part == "" || part == "." || part == ".." || strings.EqualFold(part, ".git") || strings.ContainsRune(part, 0) {
+				return fmt.Errorf("write tree: invalid path %q", f.path)
+			}
+		}
+		if seen[f.path] {
+			return fmt.Errorf("write tree: %q is given twice", f.path)
+		}
+		seen[f.path] = true
+	}
+	for _, f := range files {
+		for _, d := range parentDirs(f.path) {
+			if seen[d] {
+				return fmt.Errorf("write tree: %q is a file and the folder of %q", d, f.path)
+			}
+		}
+	}
+	return nil
+}
+
+// errRefMoved reports that a compare-and-swap ref update found the ref
+// changed or locked by someone else.
+var errRefMoved = errors.New("ref changed or locked by another writer")
+
+// messageSubject returns a commit message's subject as git's %s does: leading
+// blank lines skipped, then the lines up to the first blank one, each
+// without trailing white space, joined by spaces.
+func messageSubject(message string) string {
+	var parts []string
+	for _, line := range strings.Split(message, "\n") {
+		line = strings.TrimRight(line, " \t\r\v\f")
+		if line == "" {
+			if len(parts) > 0 {
+				break
+			}
+			continue
+		}
+		parts = append(parts, line)
+	}
+	return strings.TrimSpace(strings.Join(parts, " "))
+}
+
 // quarantineVars are the variables git gives a pre-receive hook so it can
 // read the objects of a push before they are accepted. They are the only
 // GIT_* variables the store lets through from its environment.
 var quarantineVars = []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"}
 
-// repo runs git on one bare repository with a controlled environment: no
-// user or system configuration, a fixed identity, no prompts, no replace
-// refs. Nothing of the caller's GIT_* environment leaks in, except the push
-// quarantine when the repo serves a hook.
-type repo struct {
+// binaryRepo is a repo driven by the git program, with a controlled
+// environment: no user or system configuration, a fixed identity, no
+// prompts, no replace refs. Nothing of the caller's GIT_* environment leaks
+// in, except the push quarantine when the repo serves a hook. The hooks
+// (ValidatePush, RunHook) and InstallHooks only ever use this one: they
+// run under git.
+type binaryRepo struct {
 	git string   // path of the git binary
 	dir string   // absolute path of the bare repository (GIT_DIR)
 	env []string // environment of every git command
 }
 
-// findGit returns the path of the git binary: bin if set, else "git" from PATH.
+// findGit returns the path of the git binary: bin if set, else "git" from
+// PATH. Without it the error wraps ErrNoGit.
 func findGit(bin string) (string, error) {
 	if bin == "" {
 		bin = "git"
@@ -52,10 +177,10 @@ func findGit(bin string) (string, error) {
 	return p, nil
 }
 
-// newRepo returns a runner for the bare repository at dir (absolute).
+// newBinaryRepo returns a runner for the bare repository at dir (absolute).
 // environ is the caller's environment; only PATH, TMPDIR and, when
 // quarantine is set, the push quarantine variables are taken from it.
-func newRepo(git, dir string, environ []string, quarantine bool) *repo {
+func newBinaryRepo(git, dir string, environ []string, quarantine bool) *binaryRepo {
 	env := []string{
 		"GIT_DIR=" + dir,
 		"GIT_CONFIG_GLOBAL=/dev/null",
@@ -81,7 +206,7 @@ func newRepo(git, dir string, environ []string, quarantine bool) *repo {
 			}
 		}
 	}
-	return &repo{git: git, dir: dir, env: env}
+	return &binaryRepo{git: git, dir: dir, env: env}
 }
 
 // gitError is a failed git command with what it printed on stderr.
@@ -103,7 +228,7 @@ func (e *gitError) Unwrap() error { return e.err }
 
 // run runs git with args, stdin as input and extra environment entries, and
 // returns its standard output.
-func (r *repo) run(ctx context.Context, stdin []byte, extraEnv []string, args ...string) ([]byte, error) {
+func (r *binaryRepo) run(ctx context.Context, stdin []byte, extraEnv []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, r.git, args...)
 	cmd.Dir = r.dir
 	cmd.Env = append(r.env[:len(r.env):len(r.env)], extraEnv...)
@@ -120,7 +245,7 @@ func (r *repo) run(ctx context.Context, stdin []byte, extraEnv []string, args ..
 }
 
 // line runs git and returns its output's first line, trimmed.
-func (r *repo) line(ctx context.Context, stdin []byte, args ...string) (string, error) {
+func (r *binaryRepo) line(ctx context.Context, stdin []byte, args ...string) (string, error) {
 	out, err := r.run(ctx, stdin, nil, args...)
 	if err != nil {
 		return "", err
@@ -129,9 +254,43 @@ func (r *repo) line(ctx context.Context, stdin []byte, args ...string) (string, 
 	return strings.TrimSpace(first), nil
 }
 
-// resolve returns the object id ref points at, or "" when it does not exist.
-func (r *repo) resolve(ctx context.Context, ref string) (string, error) {
-	out, err := r.run(ctx, nil, nil, "rev-parse", "--verify", "--quiet", ref)
+// scratch returns the store's scratch folder in the repository, made if
+// needed, for temporary index and blob files.
+func (r *binaryRepo) scratch() (string, error) {
+	tmp := filepath.Join(r.dir, tmpDirName)
+	return tmp, os.MkdirAll(tmp, 0o700)
+}
+
+func (r *binaryRepo) gitDir() string { return r.dir }
+
+func (r *binaryRepo) initBare(ctx context.Context) error {
+	if _, err := r.run(ctx, nil, nil, "init", "--bare", "--quiet"); err != nil {
+		return err
+	}
+	_, err := r.run(ctx, nil, nil, "symbolic-ref", "HEAD", mainRef)
+	return err
+}
+
+func (r *binaryRepo) setConfig(ctx context.Context, settings [][2]string) error {
+	for _, kv := range settings {
+		if _, err := r.run(ctx, nil, nil, "config", kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *binaryRepo) resolve(ctx context.Context, ref string) (string, error) {
+	return r.revParse(ctx, ref)
+}
+
+func (r *binaryRepo) resolveCommit(ctx context.Context, rev string) (string, error) {
+	return r.revParse(ctx, rev+"^{commit}")
+}
+
+// revParse returns the object id rev names, or "" when it names none.
+func (r *binaryRepo) revParse(ctx context.Context, rev string) (string, error) {
+	out, err := r.run(ctx, nil, nil, "rev-parse", "--verify", "--quiet", rev)
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && ee.ExitCode() == 1 {
@@ -142,16 +301,20 @@ func (r *repo) resolve(ctx context.Context, ref string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// lsEntry is one file of a git tree.
-type lsEntry struct {
-	mode uint32 // git mode: 0o100644, 0o100755, 0o120000 (symlink), 0o160000 (submodule)
-	oid  string
-	size int64 // -1 for submodules
-	path string
+func (r *binaryRepo) commitInfo(ctx context.Context, commit string) (string, time.Time, error) {
+	out, err := r.line(ctx, nil, "show", "-s", "--format=%ct %s", commit)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	secs, subject, _ := strings.Cut(out, " ")
+	n, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("git show: unexpected output %q", out)
+	}
+	return strings.TrimSpace(subject), time.Unix(n, 0).UTC(), nil
 }
 
-// lsTree lists every file of treeish's tree, recursively.
-func (r *repo) lsTree(ctx context.Context, treeish string) ([]lsEntry, error) {
+func (r *binaryRepo) lsTree(ctx context.Context, treeish string) ([]lsEntry, error) {
 	out, err := r.run(ctx, nil, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", treeish)
 	if err != nil {
 		return nil, err
@@ -182,8 +345,8 @@ func (r *repo) lsTree(ctx context.Context, treeish string) ([]lsEntry, error) {
 	return entries, nil
 }
 
-// readBlobs returns the contents of the blobs oids, in one git process.
-func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
+// readBlobs reads the blobs in one git process.
+func (r *binaryRepo) readBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
 	blobs := make(map[string][]byte, len(oids))
 	if len(oids) == 0 {
 		return blobs, nil
@@ -221,15 +384,13 @@ func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte,
 	return blobs, nil
 }
 
-// readBlob returns the contents of one blob.
-func (r *repo) readBlob(ctx context.Context, oid string) ([]byte, error) {
+func (r *binaryRepo) readBlob(ctx context.Context, oid string) ([]byte, error) {
 	return r.run(ctx, nil, nil, "cat-file", "blob", oid)
 }
 
-// writeBlobs stores datas as blobs and returns their ids in order. It writes
-// them to temporary files in tmp (removed before it returns) and hashes them
-// all with one git process.
-func (r *repo) writeBlobs(ctx context.Context, tmp string, datas [][]byte) ([]string, error) {
+// writeBlobs writes the blobs to temporary files in the scratch folder
+// (removed before it returns) and hashes them all with one git process.
+func (r *binaryRepo) writeBlobs(ctx context.Context, datas [][]byte) ([]string, error) {
 	if len(datas) == 0 {
 		return nil, nil
 	}
@@ -239,6 +400,10 @@ func (r *repo) writeBlobs(ctx context.Context, tmp string, datas [][]byte) ([]st
 			return nil, err
 		}
 		return []string{oid}, nil
+	}
+	tmp, err := r.scratch()
+	if err != nil {
+		return nil, fmt.Errorf("write blobs: %w", err)
 	}
 	dir, err := os.MkdirTemp(tmp, "blobs-")
 	if err != nil {
@@ -265,16 +430,16 @@ func (r *repo) writeBlobs(ctx context.Context, tmp string, datas [][]byte) ([]st
 	return oids, nil
 }
 
-// indexEntry is one file of a tree to write.
-type indexEntry struct {
-	mode uint32
-	oid  string
-	path string
-}
-
-// writeTree stores a tree holding exactly files and returns its id. It uses
-// a temporary index file in tmp, so it never touches another index.
-func (r *repo) writeTree(ctx context.Context, tmp string, files []indexEntry) (string, error) {
+// writeTree uses a temporary index file in the scratch folder, so it never
+// touches another index.
+func (r *binaryRepo) writeTree(ctx context.Context, files []indexEntry) (string, error) {
+	if err := checkTreeFiles(files); err != nil {
+		return "", err
+	}
+	tmp, err := r.scratch()
+	if err != nil {
+		return "", fmt.Errorf("write tree: %w", err)
+	}
 	idx, err := os.CreateTemp(tmp, "index-")
 	if err != nil {
 		return "", fmt.Errorf("write tree: %w", err)
@@ -298,9 +463,7 @@ func (r *repo) writeTree(ctx context.Context, tmp string, files []indexEntry) (s
 	return strings.TrimSpace(string(out)), nil
 }
 
-// commitTree writes a commit of tree with the given parent ("" for none)
-// and message, and returns its id.
-func (r *repo) commitTree(ctx context.Context, tree, parent, message string) (string, error) {
+func (r *binaryRepo) commitTree(ctx context.Context, tree, parent, message string) (string, error) {
 	args := []string{"commit-tree", tree}
 	if parent != "" {
 		args = append(args, "-p", parent)
@@ -309,13 +472,11 @@ func (r *repo) commitTree(ctx context.Context, tree, parent, message string) (st
 	return r.line(ctx, []byte(message), args...)
 }
 
-// errRefMoved reports that a compare-and-swap ref update found the ref
-// changed or locked by someone else.
-var errRefMoved = errors.New("ref changed or locked by another writer")
+func (r *binaryRepo) writeTag(ctx context.Context, tag []byte) (string, error) {
+	return r.line(ctx, tag, "mktag")
+}
 
-// updateRef moves ref to newID if it still points at oldID ("" = must not
-// exist). A concurrent change makes it fail with errRefMoved.
-func (r *repo) updateRef(ctx context.Context, ref, newID, oldID, reason string) error {
+func (r *binaryRepo) updateRef(ctx context.Context, ref, newID, oldID, reason string) error {
 	_, err := r.run(ctx, nil, nil, "update-ref", "-m", reason, ref, newID, oldID)
 	if err == nil {
 		return nil
@@ -326,4 +487,31 @@ func (r *repo) updateRef(ctx context.Context, ref, newID, oldID, reason string) 
 		return fmt.Errorf("update %s: %w", ref, errRefMoved)
 	}
 	return fmt.Errorf("update %s: %w", ref, err)
+}
+
+func (r *binaryRepo) refNames(ctx context.Context, prefix string) ([]string, error) {
+	out, err := r.run(ctx, nil, nil, "for-each-ref", "--format=%(refname)", prefix)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Fields(string(out)), nil
+}
+
+func (r *binaryRepo) tagMessages(ctx context.Context, prefix string, limit int) ([]taggedRef, error) {
+	args := []string{"for-each-ref", "--sort=-refname", "--format=%(refname)%00%(contents)%00"}
+	if limit > 0 {
+		args = append(args, "--count="+strconv.Itoa(limit))
+	}
+	out, err := r.run(ctx, nil, nil, append(args, prefix)...)
+	if err != nil {
+		return nil, err
+	}
+	var refs []taggedRef
+	for _, rec := range strings.Split(string(out), "\x00\n") {
+		name, msg, ok := strings.Cut(rec, "\x00")
+		if ok {
+			refs = append(refs, taggedRef{name: name, message: msg})
+		}
+	}
+	return refs, nil
 }

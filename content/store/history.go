@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -33,24 +32,16 @@ func (s *Store) History(ctx context.Context, limit int) ([]Entry, error) {
 }
 
 // history reads the history of r's blog.
-func history(ctx context.Context, r *repo, limit int) ([]Entry, error) {
-	args := []string{"for-each-ref", "--sort=-refname", "--format=%(refname)%00%(contents)%00"}
-	if limit > 0 {
-		args = append(args, "--count="+strconv.Itoa(limit))
-	}
-	out, err := r.run(ctx, nil, nil, append(args, historyPrefix)...)
+func history(ctx context.Context, r repo, limit int) ([]Entry, error) {
+	refs, err := r.tagMessages(ctx, historyPrefix, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}
-	var entries []Entry
-	for _, rec := range strings.Split(string(out), "\x00\n") {
-		ref, msg, ok := strings.Cut(rec, "\x00")
-		if !ok {
-			continue
-		}
-		e, err := parseEntry(msg)
+	entries := make([]Entry, 0, len(refs))
+	for _, ref := range refs {
+		e, err := parseEntry(ref.message)
 		if err != nil {
-			return nil, fmt.Errorf("read history %s: %w", ref, err)
+			return nil, fmt.Errorf("read history %s: %w", ref.name, err)
 		}
 		entries = append(entries, e)
 	}
@@ -60,10 +51,10 @@ func history(ctx context.Context, r *repo, limit int) ([]Entry, error) {
 // record adds e to the history: a tag object holding e, under a new ref
 // named by the time and commit, so concurrent writers (the server and the
 // git hooks, separate processes) never collide.
-func record(ctx context.Context, r *repo, e Entry) error {
+func record(ctx context.Context, r repo, e Entry) error {
 	tag := fmt.Sprintf("object %s\ntype commit\ntag published\ntagger %s <%s> %d +0000\n\n%s",
 		e.Revision, identityName, identityEmail, e.Time.Unix(), formatEntry(e))
-	id, err := r.line(ctx, []byte(tag), "mktag")
+	id, err := r.writeTag(ctx, []byte(tag))
 	if err != nil {
 		return fmt.Errorf("record history: %w", err)
 	}
@@ -75,13 +66,13 @@ func record(ctx context.Context, r *repo, e Entry) error {
 }
 
 // recorded reports whether commit has a history entry.
-func recorded(ctx context.Context, r *repo, commit string) (bool, error) {
-	out, err := r.run(ctx, nil, nil, "for-each-ref", "--format=%(refname)", historyPrefix)
+func recorded(ctx context.Context, r repo, commit string) (bool, error) {
+	refs, err := r.refNames(ctx, historyPrefix)
 	if err != nil {
 		return false, fmt.Errorf("read history: %w", err)
 	}
 	suffix := "-" + short(commit)
-	for _, ref := range strings.Split(string(out), "\n") {
+	for _, ref := range refs {
 		if strings.HasSuffix(ref, suffix) {
 			return true, nil
 		}
@@ -97,7 +88,7 @@ func (s *Store) ensureRecorded(ctx context.Context, st *state) error {
 	if err != nil || ok {
 		return err
 	}
-	subject, err := s.repo.line(ctx, nil, "show", "-s", "--format=%s", st.commit)
+	subject, _, err := s.repo.commitInfo(ctx, st.commit)
 	if err != nil {
 		return fmt.Errorf("record history: %w", err)
 	}

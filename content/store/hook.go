@@ -133,7 +133,7 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 }
 
 // validateCommit checks the tree of commit as a publish would.
-func validateCommit(ctx context.Context, r *repo, rules upload.Rules, commit string) ([]content.Problem, error) {
+func validateCommit(ctx context.Context, r repo, rules upload.Rules, commit string) ([]content.Problem, error) {
 	tree, err := readTree(ctx, r, commit, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the pushed tree: %w", err)
@@ -238,9 +238,9 @@ func postReceive(ctx context.Context, repoDir string, updates []RefUpdate, stder
 }
 
 // pushEntry describes the push of u as a history entry.
-func pushEntry(ctx context.Context, r *repo, u RefUpdate, author Author) (Entry, error) {
+func pushEntry(ctx context.Context, r repo, u RefUpdate, author Author) (Entry, error) {
 	e := Entry{Revision: u.New, Time: time.Now().UTC(), Author: author, Via: "git push"}
-	subject, err := r.line(ctx, nil, "show", "-s", "--format=%s", u.New)
+	subject, _, err := r.commitInfo(ctx, u.New)
 	if err != nil {
 		return e, err
 	}
@@ -262,8 +262,10 @@ func pushEntry(ctx context.Context, r *repo, u RefUpdate, author Author) (Entry,
 	return e, nil
 }
 
-// hookRepo returns a runner for the repository a hook runs in.
-func hookRepo(repoDir string, environ []string, quarantine bool) (*repo, error) {
+// hookRepo returns a runner for the repository a hook runs in. Hooks only
+// run under git, so it is always the git program's; without it the error
+// wraps ErrNoGit.
+func hookRepo(repoDir string, environ []string, quarantine bool) (*binaryRepo, error) {
 	git, err := findGit("")
 	if err != nil {
 		return nil, err
@@ -272,12 +274,12 @@ func hookRepo(repoDir string, environ []string, quarantine bool) (*repo, error) 
 	if err != nil {
 		return nil, err
 	}
-	return newRepo(git, dir, environ, quarantine), nil
+	return newBinaryRepo(git, dir, environ, quarantine), nil
 }
 
 // hookRules reads the upload limits Open wrote into the repository's
 // configuration; missing ones take the defaults.
-func hookRules(ctx context.Context, r *repo) (upload.Rules, error) {
+func hookRules(ctx context.Context, r *binaryRepo) (upload.Rules, error) {
 	var lim upload.Limits
 	out, err := r.run(ctx, nil, nil, "config", "--get-regexp", `^sshblog\.`)
 	if err != nil {
@@ -341,7 +343,7 @@ func InstallHooks(repoDir string, command ...string) error {
 	if err != nil {
 		return fmt.Errorf("install hooks: %w", err)
 	}
-	if _, err := r.run(context.Background(), nil, nil, "config", "core.hooksPath", dir); err != nil {
+	if err := r.setConfig(context.Background(), [][2]string{{"core.hooksPath", dir}}); err != nil {
 		return fmt.Errorf("install hooks: %w", err)
 	}
 	return nil

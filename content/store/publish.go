@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -88,7 +86,7 @@ func (s *Store) Rollback(ctx context.Context, rev string, author Author) (Result
 		return Result{}, &content.ValidationError{Problems: []content.Problem{{
 			Message: fmt.Sprintf("%q is not a revision: give a commit id from the history", rev)}}}
 	}
-	commit, err := s.repo.resolve(ctx, rev+"^{commit}")
+	commit, err := s.repo.resolveCommit(ctx, rev)
 	if err != nil {
 		return Result{}, fmt.Errorf("roll back to %s: %w", rev, err)
 	}
@@ -96,7 +94,7 @@ func (s *Store) Rollback(ctx context.Context, rev string, author Author) (Result
 		return Result{}, &content.ValidationError{Problems: []content.Problem{{
 			Message: fmt.Sprintf("no published state %s: see the history for the revisions (give more digits if it is short)", rev)}}}
 	}
-	subject, err := s.repo.line(ctx, nil, "show", "-s", "--format=%s", commit)
+	subject, _, err := s.repo.commitInfo(ctx, commit)
 	if err != nil {
 		return Result{}, fmt.Errorf("roll back to %s: %w", rev, err)
 	}
@@ -183,10 +181,6 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	warnings := append(problems, snap.Warnings()...)
 
 	// Valid: store the new blobs, then the tree.
-	tmp := filepath.Join(s.repo.dir, tmpDirName)
-	if err := os.MkdirAll(tmp, 0o700); err != nil {
-		return Result{}, fmt.Errorf("publish: %w", err)
-	}
 	paths := sortedPaths(files)
 	var fresh []string
 	var datas [][]byte
@@ -196,7 +190,7 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 			datas = append(datas, b.data)
 		}
 	}
-	oids, err := s.repo.writeBlobs(ctx, tmp, datas)
+	oids, err := s.repo.writeBlobs(ctx, datas)
 	if err != nil {
 		return Result{}, fmt.Errorf("publish: %w", err)
 	}
@@ -213,7 +207,7 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	for i, p := range paths {
 		entries[i] = indexEntry{mode: files[p].mode, oid: files[p].oid, path: p}
 	}
-	tree, err := s.repo.writeTree(ctx, tmp, entries)
+	tree, err := s.repo.writeTree(ctx, entries)
 	if err != nil {
 		return Result{}, fmt.Errorf("publish: %w", err)
 	}

@@ -92,7 +92,8 @@ func (a Author) String() string {
 // concurrent use; writers are serialised.
 type Store struct {
 	dir   string
-	repo  *repo
+	git   string // path of the git binary
+	repo  repo
 	rules upload.Rules
 	log   *slog.Logger
 	lock  *os.File // holds the data directory's lock while open
@@ -129,6 +130,10 @@ func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, er
 	if err := opts.Limits.Validate(); err != nil {
 		return nil, fmt.Errorf("open blog store: %w", err)
 	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	git, err := findGit(opts.Git)
 	if err != nil {
 		return nil, err
@@ -146,14 +151,12 @@ func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, er
 	}
 	s := &Store{
 		dir:   dir,
-		repo:  newRepo(git, dir, os.Environ(), false),
+		git:   git,
 		rules: upload.Rules{Limits: opts.Limits},
-		log:   opts.Logger,
+		log:   log,
 		lock:  lock,
 	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
+	s.repo = s.repoAt(dir)
 	if err := s.open(ctx, seed, opts); err != nil {
 		lock.Close()
 		return nil, err
@@ -203,6 +206,11 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	s.cur.Store(st)
 	s.lib = content.NewLibrary(st.snap)
 	return nil
+}
+
+// repoAt returns a repo for the bare repository at dir.
+func (s *Store) repoAt(dir string) repo {
+	return newBinaryRepo(s.git, dir, os.Environ(), false)
 }
 
 // Close releases the store's lock. The repository stays as it is.
@@ -282,10 +290,8 @@ func (s *Store) configure(ctx context.Context) error {
 		{keyImage, strconv.FormatInt(cmp0(lim.Image, d.Image), 10)},
 		{keyBlog, strconv.FormatInt(cmp0(lim.Blog, d.Blog), 10)},
 	}
-	for _, kv := range settings {
-		if _, err := s.repo.run(ctx, nil, nil, "config", kv[0], kv[1]); err != nil {
-			return fmt.Errorf("configure blog store: %w", err)
-		}
+	if err := s.repo.setConfig(ctx, settings); err != nil {
+		return fmt.Errorf("configure blog store: %w", err)
 	}
 	return s.refusePushes(ctx)
 }
@@ -295,7 +301,7 @@ func (s *Store) configure(ctx context.Context) error {
 // sets git publishing up then refuses pushes instead of taking them
 // unchecked.
 func (s *Store) refusePushes(ctx context.Context) error {
-	dir := filepath.Join(s.repo.dir, "hooks")
+	dir := filepath.Join(s.repo.gitDir(), "hooks")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("configure blog store: %w", err)
 	}
@@ -310,7 +316,7 @@ func (s *Store) refusePushes(ctx context.Context) error {
 	if err := os.Remove(filepath.Join(dir, "post-receive")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("configure blog store: %w", err)
 	}
-	if _, err := s.repo.run(ctx, nil, nil, "config", "core.hooksPath", dir); err != nil {
+	if err := s.repo.setConfig(ctx, [][2]string{{"core.hooksPath", dir}}); err != nil {
 		return fmt.Errorf("configure blog store: %w", err)
 	}
 	return nil
@@ -341,11 +347,8 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
 	}
 	defer os.RemoveAll(tmp)
 	// The seeding store works on the scratch repository; it is never shared.
-	seeder := &Store{dir: tmp, repo: newRepo(s.repo.git, tmp, os.Environ(), false), rules: s.rules, log: s.log}
-	if _, err := seeder.repo.run(ctx, nil, nil, "init", "--bare", "--quiet"); err != nil {
-		return fmt.Errorf("create blog store: %w", err)
-	}
-	if _, err := seeder.repo.run(ctx, nil, nil, "symbolic-ref", "HEAD", mainRef); err != nil {
+	seeder := &Store{dir: tmp, git: s.git, repo: s.repoAt(tmp), rules: s.rules, log: s.log}
+	if err := seeder.repo.initBare(ctx); err != nil {
 		return fmt.Errorf("create blog store: %w", err)
 	}
 	if err := seeder.configure(ctx); err != nil {
@@ -433,16 +436,15 @@ func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*sta
 
 // readTree reads the files of commit as a Tree, holding the text the blog
 // reads in memory. Blobs of prev's tree are reused.
-func readTree(ctx context.Context, r *repo, commit string, prev *state) (*Tree, error) {
+func readTree(ctx context.Context, r repo, commit string, prev *state) (*Tree, error) {
 	entries, err := r.lsTree(ctx, commit)
 	if err != nil {
 		return nil, err
 	}
-	when, err := r.line(ctx, nil, "show", "-s", "--format=%ct", commit)
+	_, when, err := r.commitInfo(ctx, commit)
 	if err != nil {
 		return nil, err
 	}
-	secs, _ := strconv.ParseInt(when, 10, 64)
 	known := make(map[string]*blob)
 	if prev != nil {
 		for _, b := range prev.tree.files {
@@ -473,7 +475,7 @@ func readTree(ctx context.Context, r *repo, commit string, prev *state) (*Tree, 
 			b.data = d
 		}
 	}
-	return newTree(r, commit, time.Unix(secs, 0).UTC(), files), nil
+	return newTree(r, commit, when, files), nil
 }
 
 // short abbreviates a commit id for people.
