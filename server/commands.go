@@ -225,7 +225,10 @@ func showHistory(c *commandContext) int {
 	}
 	var b strings.Builder
 	for _, e := range entries {
-		key := store.Author{Fingerprint: e.Author.Fingerprint, Comment: e.Author.Comment}.String()
+		key := e.Author.String()
+		if e.Author == (store.Author{}) && (e.Via == "seed" || e.Via == "recovery") {
+			key = "the server" // it seeded the blog, or recorded main at start-up
+		}
 		fmt.Fprintf(&b, "%s  %s  %s  %s\n", shortRev(e.Revision), e.Time.UTC().Format(time.DateTime+" MST"),
 			termsafe.Line(e.Via), termsafe.Line(key))
 		fmt.Fprintf(&b, "    %s\n", termsafe.Line(e.Subject))
