@@ -71,6 +71,14 @@ type Model struct {
 	showHelp bool // full help instead of the one-line help
 	notice   string
 	noticeID int
+
+	// frame is the screen View drew last, reused while frameOK. Bubble Tea
+	// asks for a view after every message, and most messages at the start
+	// of a session (the size again, colour profile, environment) change
+	// nothing: drawing the screen for each was most of the UI's cost per
+	// session. Every message Update handles clears frameOK.
+	frame   string
+	frameOK bool
 }
 
 // New returns the UI for opts.Snapshot.
@@ -118,7 +126,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		w, h := m.width, m.height
 		m.resize(msg.Width, msg.Height)
+		if m.width == w && m.height == h {
+			return m, nil // the size it has: it comes twice at start
+		}
 	case tea.BackgroundColorMsg:
 		m.setBackground(msg.IsDark())
 	case SnapshotMsg:
@@ -150,11 +162,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.reader.searched(msg)
 		}
 	default:
-		// Pastes and the text inputs' own messages.
-		if p := m.top(); p.inputFocused() {
-			cmd = p.Update(msg)
+		// Pastes and the text inputs' own messages. With no input focused
+		// nothing uses them (nor the colour profile, environment, ...):
+		// the screen stays as it is.
+		p := m.top()
+		if !p.inputFocused() {
+			return m, nil
 		}
+		cmd = p.Update(msg)
 	}
+	m.frameOK = false
 	return m, tea.Batch(cmd, m.layout())
 }
 
@@ -346,9 +363,13 @@ func (m *Model) bodyHeight() int {
 	return max(1, m.height-lipgloss.Height(m.headerView())-lipgloss.Height(m.footerView()))
 }
 
-// View renders the screen.
+// View renders the screen; it reuses the last one while no message has
+// changed the model since.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.screen())
+	if !m.frameOK {
+		m.frame, m.frameOK = m.screen(), true
+	}
+	v := tea.NewView(m.frame)
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	return v
