@@ -199,6 +199,9 @@ func (u *scpUpload) dest(p string) (string, error) {
 	if err != nil {
 		return "", u.refuse("%v", err)
 	}
+	if q == "." {
+		return "", u.refuse("%s: give a file name", p)
+	}
 	return q, nil
 }
 
