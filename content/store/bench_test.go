@@ -37,9 +37,19 @@ func benchApply(b *testing.B, s *Store, slug string) {
 	}
 }
 
+// benchBackends runs bench once per backend, as a sub-benchmark named
+// after it, with Options choosing it.
+func benchBackends(b *testing.B, bench func(b *testing.B, opts Options)) {
+	for _, name := range backends {
+		b.Run(name, func(b *testing.B) { bench(b, Options{BuiltinGit: name == backendBuiltin}) })
+	}
+}
+
 func BenchmarkApplySample(b *testing.B) {
-	s := openTest(b, sample.FS())
-	benchApply(b, s, "bench")
+	benchBackends(b, func(b *testing.B, opts Options) {
+		s := openTest(b, sample.FS(), opts)
+		benchApply(b, s, "bench")
+	})
 }
 
 // generateBlog writes a blog of n posts of about 3 KB each under dir.
@@ -56,11 +66,13 @@ func generateBlog(b *testing.B, dir string, n int) {
 func BenchmarkApply1000Posts(b *testing.B) {
 	src := b.TempDir()
 	generateBlog(b, src, 1000)
-	s := openTest(b, os.DirFS(src))
-	if len(s.Snapshot().Posts()) != 1000 {
-		b.Fatalf("%d posts", len(s.Snapshot().Posts()))
-	}
-	benchApply(b, s, "bench")
+	benchBackends(b, func(b *testing.B, opts Options) {
+		s := openTest(b, os.DirFS(src), opts)
+		if len(s.Snapshot().Posts()) != 1000 {
+			b.Fatalf("%d posts", len(s.Snapshot().Posts()))
+		}
+		benchApply(b, s, "bench")
+	})
 }
 
 // BenchmarkRefresh1000Posts measures loading main after a push changed one
@@ -68,7 +80,10 @@ func BenchmarkApply1000Posts(b *testing.B) {
 func BenchmarkRefresh1000Posts(b *testing.B) {
 	src := b.TempDir()
 	generateBlog(b, src, 1000)
-	s := openTest(b, os.DirFS(src))
+	benchBackends(b, func(b *testing.B, opts Options) { benchRefresh(b, openTest(b, os.DirFS(src), opts)) })
+}
+
+func benchRefresh(b *testing.B, s *Store) {
 	dir := s.Dir()
 	tmp := filepath.Join(b.TempDir(), "blob")
 	var cpu time.Duration
@@ -120,7 +135,7 @@ func reportCPU(b *testing.B) func() {
 func BenchmarkValidatePush1000Posts(b *testing.B) {
 	src := b.TempDir()
 	generateBlog(b, src, 1000)
-	s := openTest(b, os.DirFS(src))
+	s := openTest(b, os.DirFS(src), Options{})
 	head := mainOf(b, s.Dir())
 	updates := []RefUpdate{{Old: head, New: head, Ref: mainRef}}
 	defer reportCPU(b)()

@@ -15,9 +15,12 @@ import (
 	"time"
 )
 
-// ErrNoGit is returned (wrapped) by Open when the git binary cannot be found.
-// The store needs it; a server can still serve readers from its seed.
-var ErrNoGit = errors.New("the git program was not found: install git to publish (readers are still served)")
+// ErrNoGit reports that publishing by git push is unavailable because the
+// git program was not found. Open does not fail without git: the store then
+// reads and writes its repository with its built-in git and CanPush
+// reports false. InstallHooks and ValidatePush, which only run under git,
+// return it wrapped.
+var ErrNoGit = errors.New("git push unavailable: the git program was not found (readers, scp and sftp still work)")
 
 // Identity of every commit and tag the store writes. The key that published
 // a change is named in the commit message and in the history, not here:
@@ -27,8 +30,11 @@ const (
 	identityEmail = "sshblog@localhost"
 )
 
-// repo is what the store needs of its bare git repository: binaryRepo
-// runs the git program. Object ids are hexadecimal strings; "" means none.
+// repo is what the store needs of its bare git repository. Two
+// implementations read and write the same repository format on disk, so
+// either can open a repository the other wrote: binaryRepo runs the git
+// program, builtinRepo is pure Go (go-git) for machines without git.
+// Object ids are hexadecimal strings; "" means none.
 type repo interface {
 	// gitDir returns the absolute path of the bare repository.
 	gitDir() string

@@ -18,9 +18,11 @@ import (
 // round, then reopens the store: main is the last good commit, its blog
 // loads, nothing is locked or half-written, the repository is sound and
 // the history records main.
-func TestKillDuringApply(t *testing.T) {
+func TestKillDuringApply(t *testing.T) { eachBackend(t, testKillDuringApply) }
+
+func testKillDuringApply(t *testing.T, opts Options) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
-	s, err := Open(context.Background(), dir, testBlog(), Options{})
+	s, err := Open(context.Background(), dir, testBlog(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,6 +31,9 @@ func TestKillDuringApply(t *testing.T) {
 	for round := range 6 {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), applyLoopEnv+"="+dir)
+		if opts.BuiltinGit {
+			cmd.Env = append(cmd.Env, applyKindEnv+"=1")
+		}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
@@ -62,7 +67,7 @@ func TestKillDuringApply(t *testing.T) {
 		})
 
 		leftovers += countStale(t, dir)
-		s, err := Open(context.Background(), dir, nil, Options{})
+		s, err := Open(context.Background(), dir, nil, opts)
 		if err != nil {
 			t.Fatalf("round %d: reopen after a kill: %v", round, err)
 		}

@@ -314,7 +314,7 @@ func TestPushRacesWithApply(t *testing.T) {
 // TestInstallHooksQuotesTheCommand installs the hooks with a program path
 // holding a space and a quote, as a real install directory might.
 func TestInstallHooksQuotesTheCommand(t *testing.T) {
-	s := openTest(t, testBlog())
+	s := openTest(t, testBlog(), Options{})
 	dir := filepath.Join(t.TempDir(), "it's a dir")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -343,7 +343,7 @@ func TestInstallHooksQuotesTheCommand(t *testing.T) {
 // TestPushWithoutHooksIsRefused: a server that never called InstallHooks
 // refuses pushes rather than taking them unchecked.
 func TestPushWithoutHooksIsRefused(t *testing.T) {
-	s := openTest(t, testBlog())
+	s := openTest(t, testBlog(), Options{})
 	before := mainOf(t, s.Dir())
 	clone := filepath.Join(t.TempDir(), "clone")
 	mustGit(t, "", "clone", "--quiet", s.Dir(), clone)

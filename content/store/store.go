@@ -8,8 +8,13 @@
 //
 // The model:
 //
-//   - The repository is bare, on branch main, driven with the git binary with
-//     a controlled environment (no user or system git configuration).
+//   - The repository is bare, on branch main, driven with the git program
+//     with a controlled environment (no user or system git configuration),
+//     or, where git is not installed (or Options.BuiltinGit is set), with a
+//     built-in pure Go git (go-git) that reads and writes the same format,
+//     so either can open a repository the other wrote. Publishing by git
+//     push needs the program (git-receive-pack runs the hooks); CanPush
+//     says whether it is there.
 //   - The live blog is always the tree of one validated commit, the one main
 //     points at. Main only ever moves to a validated commit, with a
 //     compare-and-swap, so a server killed at any moment restarts on the last
@@ -61,8 +66,14 @@ type Options struct {
 	// SeedName describes the seed in the first commit's message, e.g. "the
 	// embedded sample" or "/home/me/blog".
 	SeedName string
-	// Git is the path of the git binary; "" looks "git" up in PATH.
+	// Git is the path of the git binary; "" looks "git" up in PATH. When it
+	// is not found, the store uses its built-in git and git push is off.
 	Git string
+	// BuiltinGit makes the store read and write its repository with its
+	// built-in git (go-git) even when the git program is installed, for
+	// operators who want to avoid running it. Publishing by git push is
+	// then off: CanPush reports false.
+	BuiltinGit bool
 	// Logger receives notes about recovery and history; nil discards them.
 	Logger *slog.Logger
 }
@@ -92,7 +103,7 @@ func (a Author) String() string {
 // concurrent use; writers are serialised.
 type Store struct {
 	dir   string
-	git   string // path of the git binary
+	git   string // path of the git binary; "" when the store uses its built-in git
 	repo  repo
 	rules upload.Rules
 	log   *slog.Logger
@@ -123,7 +134,8 @@ type state struct {
 // (the file dir+".lock") until Close, so a second process cannot open the
 // same store.
 //
-// Without the git binary Open fails with an error wrapping ErrNoGit. When
+// Without the git binary (or with Options.BuiltinGit) Open uses the
+// built-in git, and says so in the log; CanPush then reports false. When
 // main does not load (say a newer sshblog validates more strictly), the
 // error is the *content.ValidationError.
 func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, error) {
@@ -134,11 +146,16 @@ func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	git, err := findGit(opts.Git)
-	if err != nil {
-		return nil, err
+	git := ""
+	if opts.BuiltinGit {
+		log.Info("using the built-in git as configured; git push is off, scp and sftp still publish")
+	} else {
+		var err error
+		if git, err = findGit(opts.Git); err != nil {
+			log.Warn("git not found: using the built-in git; git push is off, scp and sftp still publish", "err", err)
+		}
 	}
-	dir, err = filepath.Abs(dir)
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open blog store %s: %w", dir, err)
 	}
@@ -208,10 +225,25 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	return nil
 }
 
-// repoAt returns a repo for the bare repository at dir.
+// repoAt returns the store's kind of repo (the git program's or the
+// built-in one) for the bare repository at dir.
 func (s *Store) repoAt(dir string) repo {
+	if s.git == "" {
+		return newBuiltinRepo(dir)
+	}
 	return newBinaryRepo(s.git, dir, os.Environ(), false)
 }
+
+// CanPush reports whether the store found the git program, which
+// publishing by git push needs (git-receive-pack and its hooks). Without
+// it the store works as well with its built-in git, and scp and sftp still
+// publish; a server says so at start-up.
+func (s *Store) CanPush() bool { return s.git != "" }
+
+// GitBinary returns the path of the git program the store uses, for the
+// git transport to run git-upload-pack and git-receive-pack with, or ""
+// when it uses its built-in git (see CanPush).
+func (s *Store) GitBinary() string { return s.git }
 
 // Close releases the store's lock. The repository stays as it is.
 func (s *Store) Close() error { return s.lock.Close() }
@@ -238,8 +270,9 @@ func (s *Store) Files() *Tree { return s.cur.Load().tree }
 func (s *Store) Rules() upload.Rules { return s.rules }
 
 // recover removes what a killed git or store process leaves behind: lock
-// files (*.lock), temporary object and pack files, push quarantines and the
-// store's scratch folder. Open holds the data directory's lock, and no git
+// files (*.lock), temporary object and pack files (git's and go-git's),
+// push quarantines, the temporary files of writeFileAtomic and the store's
+// scratch folder. Open holds the data directory's lock, and no git
 // process of the previous server can still be working on the repository.
 func (s *Store) recover() error {
 	if err := os.RemoveAll(filepath.Join(s.dir, tmpDirName)); err != nil {
@@ -253,7 +286,8 @@ func (s *Store) recover() error {
 		stale := strings.HasSuffix(name, ".lock") && !d.IsDir() ||
 			strings.HasPrefix(name, "tmp_obj_") || strings.HasPrefix(name, "tmp_pack_") ||
 			strings.HasPrefix(name, "tmp_idx_") || strings.HasPrefix(name, "tmp_objdir-incoming-") ||
-			strings.HasPrefix(name, "incoming-") && d.IsDir() && filepath.Base(filepath.Dir(p)) == "objects"
+			strings.HasPrefix(name, "incoming-") && d.IsDir() && filepath.Base(filepath.Dir(p)) == "objects" ||
+			strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") && !d.IsDir()
 		if !stale {
 			return nil
 		}

@@ -19,9 +19,13 @@ import (
 
 var alice = Author{Fingerprint: "SHA256:alicealicealice", Comment: "alice@laptop"}
 
-func TestOpenSeedsThenReopens(t *testing.T) {
+func TestOpenSeedsThenReopens(t *testing.T) { eachBackend(t, testOpenSeedsThenReopens) }
+
+func testOpenSeedsThenReopens(t *testing.T, opts Options) {
 	dir := filepath.Join(t.TempDir(), "data", "blog.git")
-	s, err := Open(context.Background(), dir, sample.FS(), Options{SeedName: "the embedded sample"})
+	seeded := opts
+	seeded.SeedName = "the embedded sample"
+	s, err := Open(context.Background(), dir, sample.FS(), seeded)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +38,12 @@ func TestOpenSeedsThenReopens(t *testing.T) {
 		h[0].Subject != "Seed the blog from the embedded sample" || len(h[0].Files) != 4 {
 		t.Fatalf("history after seeding: %+v, %v", h, err)
 	}
-	if _, err := Open(context.Background(), dir, sample.FS(), Options{}); err == nil || !strings.Contains(err.Error(), "another sshblog process") {
+	if _, err := Open(context.Background(), dir, sample.FS(), opts); err == nil || !strings.Contains(err.Error(), "another sshblog process") {
 		t.Fatalf("second Open of a store in use: %v", err)
 	}
 	s.Close()
 
-	s, err = Open(context.Background(), dir, nil, Options{})
+	s, err = Open(context.Background(), dir, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,18 +59,13 @@ func TestOpenSeedsThenReopens(t *testing.T) {
 	}
 }
 
-func TestOpenWithoutGit(t *testing.T) {
-	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"), testBlog(), Options{Git: "/nonexistent/git"})
-	if !errors.Is(err, ErrNoGit) {
-		t.Fatalf("Open without git: %v, want ErrNoGit", err)
-	}
-}
+func TestOpenRefusesAnInvalidSeed(t *testing.T) { eachBackend(t, testOpenRefusesAnInvalidSeed) }
 
-func TestOpenRefusesAnInvalidSeed(t *testing.T) {
+func testOpenRefusesAnInvalidSeed(t *testing.T, opts Options) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	seed := withFile(testBlog(), "posts/2024-03-01-bad.md", []byte("---\ntags: [x]\n---\nNo title.\n"))
 	seed["images/evil.png"] = &fstest.MapFile{Mode: os.ModeSymlink, Data: []byte("/etc/passwd")}
-	_, err := Open(context.Background(), dir, seed, Options{})
+	_, err := Open(context.Background(), dir, seed, opts)
 	var ve *content.ValidationError
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "images/evil.png: symbolic links are not allowed") {
 		t.Fatalf("Open with a bad seed: %v", err)
@@ -75,13 +74,15 @@ func TestOpenRefusesAnInvalidSeed(t *testing.T) {
 		t.Fatalf("a refused seed left %s: %v", dir, err)
 	}
 	delete(seed, "images/evil.png")
-	_, err = Open(context.Background(), dir, seed, Options{})
+	_, err = Open(context.Background(), dir, seed, opts)
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "posts/2024-03-01-bad.md:") {
 		t.Fatalf("Open with a post without title: %v", err)
 	}
 }
 
-func TestOpenSeedsFromAJekyllFolder(t *testing.T) {
+func TestOpenSeedsFromAJekyllFolder(t *testing.T) { eachBackend(t, testOpenSeedsFromAJekyllFolder) }
+
+func testOpenSeedsFromAJekyllFolder(t *testing.T, opts Options) {
 	src := t.TempDir()
 	writeFiles(t, src, map[string]string{
 		"_config.yml":                      "title: Jekyll blog\n",
@@ -96,7 +97,7 @@ func TestOpenSeedsFromAJekyllFolder(t *testing.T) {
 		"_posts/drafts/.keep":              "",
 		"_drafts/2021-01-01-unfinished.md": "---\ntitle: later\n---\n",
 	})
-	s := openTest(t, os.DirFS(src))
+	s := openTest(t, os.DirFS(src), opts)
 	snap := s.Snapshot()
 	if snap.Site().Title != "Jekyll blog" || len(snap.Posts()) != 1 || len(snap.Books()) != 1 {
 		t.Fatalf("Jekyll seed: site %+v, %d posts, %d books", snap.Site(), len(snap.Posts()), len(snap.Books()))
@@ -123,8 +124,10 @@ func TestOpenSeedsFromAJekyllFolder(t *testing.T) {
 	}
 }
 
-func TestApplyPublishes(t *testing.T) {
-	s := openTest(t, testBlog())
+func TestApplyPublishes(t *testing.T) { eachBackend(t, testApplyPublishes) }
+
+func testApplyPublishes(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	ch, stop := s.Library().Subscribe()
 	defer stop()
 	before := s.Snapshot()
@@ -166,7 +169,9 @@ func TestApplyPublishes(t *testing.T) {
 	}
 }
 
-func TestApplyOperations(t *testing.T) {
+func TestApplyOperations(t *testing.T) { eachBackend(t, testApplyOperations) }
+
+func testApplyOperations(t *testing.T, opts Options) {
 	tests := []struct {
 		name    string
 		ops     func(c *Change)
@@ -218,7 +223,7 @@ func TestApplyOperations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t, testBlog())
+			s := openTest(t, testBlog(), opts)
 			before := mainOf(t, s.Dir())
 			objects := looseObjects(t, s.Dir())
 			beforeFiles := filesOf(t, s.Dir(), before)
@@ -265,7 +270,11 @@ func TestApplyOperations(t *testing.T) {
 }
 
 func TestApplyWithoutChangeCommitsNothing(t *testing.T) {
-	s := openTest(t, testBlog())
+	eachBackend(t, testApplyWithoutChangeCommitsNothing)
+}
+
+func testApplyWithoutChangeCommitsNothing(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	before := mainOf(t, s.Dir())
 	var c Change
 	c.Put("posts/2024-01-01-first.md", testBlog()["posts/2024-01-01-first.md"].Data)
@@ -279,9 +288,11 @@ func TestApplyWithoutChangeCommitsNothing(t *testing.T) {
 	}
 }
 
-func TestApplyLimitsAreConfigurable(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"), testBlog(),
-		Options{Limits: upload.Limits{Image: 100}})
+func TestApplyLimitsAreConfigurable(t *testing.T) { eachBackend(t, testApplyLimitsAreConfigurable) }
+
+func testApplyLimitsAreConfigurable(t *testing.T, opts Options) {
+	opts.Limits = upload.Limits{Image: 100}
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"), testBlog(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,8 +310,10 @@ func TestApplyLimitsAreConfigurable(t *testing.T) {
 // TestConcurrentApplies publishes from many goroutines at once: every
 // change succeeds, one after the other, and each commit adds exactly its
 // own file to the one before: never a mixed or lost state.
-func TestConcurrentApplies(t *testing.T) {
-	s := openTest(t, testBlog())
+func TestConcurrentApplies(t *testing.T) { eachBackend(t, testConcurrentApplies) }
+
+func testConcurrentApplies(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	seed := mainOf(t, s.Dir())
 	const n = 8
 	var wg sync.WaitGroup
@@ -342,8 +355,10 @@ func TestConcurrentApplies(t *testing.T) {
 
 // TestConflictIsRefusedCleanly moves main behind the store's back between
 // its reading main and its compare-and-swap, as a concurrent push would.
-func TestConflictIsRefusedCleanly(t *testing.T) {
-	s := openTest(t, testBlog())
+func TestConflictIsRefusedCleanly(t *testing.T) { eachBackend(t, testConflictIsRefusedCleanly) }
+
+func testConflictIsRefusedCleanly(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	base := s.cur.Load()
 	var c Change
 	c.Put("posts/2024-08-01-other.md", post("Other", ""))
@@ -372,7 +387,11 @@ func TestConflictIsRefusedCleanly(t *testing.T) {
 }
 
 func TestApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T) {
-	s := openTest(t, testBlog())
+	eachBackend(t, testApplyAfterAnOutsideChangeBuildsOnIt)
+}
+
+func testApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	// Someone moves main (as a push does) without telling the store.
 	tree := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "rev-parse", "main^{tree}")
 	commit := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "commit-tree", tree, "-p", "main", "-m", "outside")
@@ -387,8 +406,10 @@ func TestApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T) {
 	}
 }
 
-func TestRollback(t *testing.T) {
-	s := openTest(t, testBlog())
+func TestRollback(t *testing.T) { eachBackend(t, testRollback) }
+
+func testRollback(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	seed := mainOf(t, s.Dir())
 	var c Change
 	c.Put("posts/2024-10-01-a.md", post("A", ""))
@@ -429,8 +450,10 @@ func TestRollback(t *testing.T) {
 	}
 }
 
-func TestFilesIsAnFS(t *testing.T) {
-	s := openTest(t, testBlog())
+func TestFilesIsAnFS(t *testing.T) { eachBackend(t, testFilesIsAnFS) }
+
+func testFilesIsAnFS(t *testing.T, opts Options) {
+	s := openTest(t, testBlog(), opts)
 	if err := fstest.TestFS(s.Files(), "site.yaml", "posts/2024-01-01-first.md", "images/cover.png"); err != nil {
 		t.Fatal(err)
 	}
@@ -440,9 +463,11 @@ func TestFilesIsAnFS(t *testing.T) {
 	}
 }
 
-func TestRecoversFromStaleFiles(t *testing.T) {
+func TestRecoversFromStaleFiles(t *testing.T) { eachBackend(t, testRecoversFromStaleFiles) }
+
+func testRecoversFromStaleFiles(t *testing.T, opts Options) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
-	s, err := Open(context.Background(), dir, testBlog(), Options{})
+	s, err := Open(context.Background(), dir, testBlog(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,13 +476,13 @@ func TestRecoversFromStaleFiles(t *testing.T) {
 	// What a kill in the middle of git commands leaves behind.
 	leftovers := []string{"refs/heads/main.lock", "packed-refs.lock", "HEAD.lock", "config.lock",
 		"sshblog-tmp/index-123", "objects/ab/tmp_obj_xyz", "objects/tmp_objdir-incoming-abc/x",
-		"refs/sshblog/published/1.lock"}
+		"refs/sshblog/published/1.lock", "objects/pack/tmp_obj_123", ".config.tmp-123", "hooks/.pre-receive.tmp-9"}
 	for _, p := range leftovers {
 		writeFiles(t, dir, map[string]string{p: "junk"})
 	}
 	writeFiles(t, filepath.Dir(dir), map[string]string{"blog.git.seeding-42/HEAD": "x"})
 
-	s, err = Open(context.Background(), dir, nil, Options{})
+	s, err = Open(context.Background(), dir, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,9 +502,11 @@ func TestRecoversFromStaleFiles(t *testing.T) {
 	}
 }
 
-func TestOpenRecordsAnUnrecordedMain(t *testing.T) {
+func TestOpenRecordsAnUnrecordedMain(t *testing.T) { eachBackend(t, testOpenRecordsAnUnrecordedMain) }
+
+func testOpenRecordsAnUnrecordedMain(t *testing.T, opts Options) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
-	s, err := Open(context.Background(), dir, testBlog(), Options{})
+	s, err := Open(context.Background(), dir, testBlog(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +516,7 @@ func TestOpenRecordsAnUnrecordedMain(t *testing.T) {
 	commit := mustGit(t, dir, "--git-dir="+dir, "commit-tree", tree, "-p", "main", "-m", "lost record")
 	mustGit(t, dir, "--git-dir="+dir, "update-ref", "refs/heads/main", commit)
 
-	s, err = Open(context.Background(), dir, nil, Options{})
+	s, err = Open(context.Background(), dir, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,6 +532,10 @@ func TestOpenRecordsAnUnrecordedMain(t *testing.T) {
 // make every git command fail (an invalid core.bare) or point git at
 // another repository.
 func TestIgnoresTheUsersGitConfiguration(t *testing.T) {
+	eachBackend(t, testIgnoresTheUsersGitConfiguration)
+}
+
+func testIgnoresTheUsersGitConfiguration(t *testing.T, opts Options) {
 	home := t.TempDir()
 	config := "[core]\n\tbare = maybe\n\thooksPath = /nonexistent\n"
 	writeFiles(t, home, map[string]string{".gitconfig": config, "global.config": config})
@@ -514,7 +545,7 @@ func TestIgnoresTheUsersGitConfiguration(t *testing.T) {
 	t.Setenv("GIT_DIR", home)
 	t.Setenv("GIT_INDEX_FILE", filepath.Join(home, "index"))
 	t.Setenv("GIT_AUTHOR_NAME", "Mallory")
-	s := openTest(t, testBlog())
+	s := openTest(t, testBlog(), opts)
 	var c Change
 	c.Put("posts/2024-12-01-signed.md", post("Signed?", ""))
 	if _, err := s.Apply(context.Background(), c, alice); err != nil {
