@@ -75,10 +75,11 @@ func (s *Server) serveGit(sess ssh.Session, service string, args []string) int {
 		fmt.Fprintf(stderr, "sshblog: no such repository; the blog's repository is %s (git clone ssh://HOST:PORT/%s)\n", repoName, repoName)
 		return 1
 	}
-	git, err := exec.LookPath("git")
-	if err != nil {
+	// The git program the store found (or was given); without one the store
+	// works with its built-in git, which cannot run a push's hooks.
+	git := s.store.GitBinary()
+	if git == "" {
 		fmt.Fprintln(stderr, "sshblog: git is not installed on this server, so it cannot serve git; publish with scp or sftp instead")
-		s.logger.Error("git transport", "err", err)
 		return 1
 	}
 

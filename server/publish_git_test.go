@@ -3,7 +3,6 @@ package server
 import (
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/content/store"
 )
 
 func TestGitCloneAndPush(t *testing.T) {
@@ -234,25 +235,18 @@ func TestConcurrentPushes(t *testing.T) {
 	}
 }
 
-// Without the git program on the server, git clients are told so (the
-// store opened while git was there; the other ways in do not need it).
+// Without the git program on the server (the store then works with its
+// built-in git), git clients are told so; the other ways in still work.
 func TestGitMissingOnTheServer(t *testing.T) {
-	requireClients(t)
-	bs := startBlog(t, serverOptions{})
-	clientPath := os.Getenv("PATH")
-	gitBin, err := exec.LookPath("git")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", t.TempDir()) // the server's PATH: no git
-	var quoted []string
-	for _, o := range bs.sshOptions(bs.author) {
-		quoted = append(quoted, shellQuote(o))
-	}
-	env := []string{"PATH=" + clientPath, "GIT_SSH_COMMAND=ssh " + strings.Join(quoted, " ")}
-	r := run(t, t.TempDir(), env, "", gitBin, "clone", bs.repoURL(), "c")
+	requireClients(t, "scp")
+	bs := startBlog(t, serverOptions{limits: store.Options{BuiltinGit: true}})
+	r := bs.git(t, bs.author, t.TempDir(), "clone", bs.repoURL(), "c")
 	if r.code == 0 || !strings.Contains(r.stderr, "git is not installed on this server") || !strings.Contains(r.stderr, "scp or sftp") {
 		t.Fatalf("clone without git on the server: %s", r)
+	}
+	post := writeFile(t, t.TempDir(), "2024-12-24-no-git.md", postFile("Without git", "Still published."))
+	if r := bs.scp(t, bs.author, post, "host:posts/"); r.code != 0 || !strings.Contains(bs.listing(t), "Without git") {
+		t.Fatalf("scp without git on the server: %s", r)
 	}
 }
 
