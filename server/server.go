@@ -81,6 +81,8 @@ type Server struct {
 	forwarder sync.Once     // starts forwardSnapshots
 	stop      chan struct{} // closed by Shutdown and Close
 	stopped   bool
+	listeners map[net.Listener]struct{} // passed to Serve and not yet closed
+	serving   sync.WaitGroup            // Serve calls that have not returned
 }
 
 // New returns a server for cfg. It does not listen yet: see Serve.
@@ -200,6 +202,14 @@ func (s *Server) Serve(l net.Listener) error {
 	if s.addr == nil {
 		s.addr = l.Addr()
 	}
+	if s.listeners == nil {
+		s.listeners = make(map[net.Listener]struct{})
+	}
+	s.listeners[l] = struct{}{}
+	// Added under mu while not stopped: stopListening's Wait never runs
+	// concurrently with an Add from zero.
+	s.serving.Add(1)
+	defer s.serving.Done()
 	s.forwarder.Do(func() {
 		updates, unsubscribe := s.library.Subscribe()
 		go s.forwardSnapshots(updates, unsubscribe)
@@ -207,7 +217,11 @@ func (s *Server) Serve(l net.Listener) error {
 	s.mu.Unlock()
 
 	err := s.ssh.Serve(l)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	stopped := s.stopped
+	delete(s.listeners, l)
+	s.mu.Unlock()
+	if stopped || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
 	return err
@@ -226,7 +240,7 @@ func (s *Server) Addr() net.Addr {
 // connections to end. When ctx is done first, it closes the remaining
 // connections and returns ctx's error.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.stopForwarding()
+	s.stopListening()
 	if n := s.programs.quitAll(); n > 0 {
 		s.logger.Info("asking open terminal sessions to quit", "sessions", n)
 	}
@@ -245,7 +259,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 // Close closes the listeners and every connection at once.
 func (s *Server) Close() error {
-	s.stopForwarding()
+	s.stopListening()
 	s.programs.quitAll()
 	err := s.ssh.Close()
 	if errors.Is(err, net.ErrClosed) {
@@ -254,13 +268,23 @@ func (s *Server) Close() error {
 	return err
 }
 
-func (s *Server) stopForwarding() {
+// stopListening stops the snapshot forwarder, closes every listener and
+// waits for the Serve calls to return, so that charm.land/ssh's Shutdown and
+// Close never race with a Serve that is still starting (its listener
+// WaitGroup would be added to while being waited on).
+func (s *Server) stopListening() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if !s.stopped {
 		s.stopped = true
 		close(s.stop)
 	}
+	for l := range s.listeners {
+		if err := l.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.logger.Warn("close listener", "err", err)
+		}
+	}
+	s.mu.Unlock()
+	s.serving.Wait()
 }
 
 // forwardSnapshots passes each snapshot the library publishes on to every

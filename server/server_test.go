@@ -538,3 +538,51 @@ func TestNewWritesNoFiles(t *testing.T) {
 		t.Fatalf("New wrote files into the working directory: %v", entries)
 	}
 }
+
+// TestStopRightAfterServe stops servers whose Serve goroutine may not have
+// started yet: Serve must return nil promptly, Shutdown must not wait out its
+// deadline, and -race must see no race inside charm.land/ssh.
+func TestStopRightAfterServe(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2000 {
+		s, err := New(Config{
+			HostSigners: []gossh.Signer{signer},
+			Library:     content.NewLibrary(testSnapshot()),
+			Renderer:    bodyRenderer{},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		go func() { served <- s.Serve(ln) }()
+		if i%2 == 0 {
+			err = s.Close()
+		} else {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err = s.Shutdown(ctx)
+			cancel()
+		}
+		if err != nil {
+			t.Fatalf("round %d: stop: %v", i, err)
+		}
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Fatalf("round %d: Serve returned %v", i, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: Serve still running 10s after the server stopped", i)
+		}
+	}
+}
