@@ -23,7 +23,6 @@ const storeName = "blog.git"
 // Why publishing is off, told to authors who try and logged at start-up.
 const (
 	publishOffContent = "this server serves a folder read-only (--content)"
-	publishOffNoGit   = "publishing needs the git binary; install git and restart"
 )
 
 // openContent sets m.Library, and m.Store with it when publishing is on,
@@ -65,17 +64,6 @@ func (m *Main) openContent(ctx context.Context) (string, error) {
 
 	st, err := store.Open(ctx, dir, seed, store.Options{Limits: m.Config.Limits, SeedName: seedName, Logger: m.Logger})
 	switch {
-	case errors.Is(err, store.ErrNoGit):
-		snap, err := content.Load(seed, "")
-		if err != nil {
-			return "", fmt.Errorf("load content from %s:\n%w", seedName, err)
-		}
-		m.Library = content.NewLibrary(snap)
-		m.PublishOff = publishOffNoGit
-		if existed {
-			m.Logger.Warn("the blog's repository needs git to be read: serving the seed until git is installed", "repository", dir, "seed", seedName)
-		}
-		return seedName + " (read-only: git not found)", nil
 	case err != nil && !existed:
 		return "", fmt.Errorf("make the blog's repository %s from %s:\n%w", dir, seedName, err)
 	case err != nil:
@@ -88,13 +76,13 @@ func (m *Main) openContent(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	switch err := store.InstallHooks(st.Dir(), command...); {
-	case errors.Is(err, store.ErrNoGit):
-		// A store that works without the git program still publishes
-		// by scp and sftp; git push needs it to run the hooks.
+	if !st.CanPush() {
+		// The store works without the git program (built-in git) and
+		// still publishes by scp and sftp; git push needs the program to
+		// run receive-pack and the hooks.
 		m.noGitPush = true
 		m.Logger.Warn("git push is off: it needs the git binary; install git and restart (scp and sftp still publish)")
-	case err != nil:
+	} else if err := store.InstallHooks(st.Dir(), command...); err != nil {
 		return "", err
 	}
 	return st.Dir(), nil

@@ -1,12 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pkg/sftp"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/hostkeys"
@@ -252,31 +255,59 @@ func TestContentFolderTurnsPublishingOff(t *testing.T) {
 	}
 }
 
-// TestWithoutGitReadersAreServed starts with no git program on PATH.
-// Readers are served all the same, and the log says what git is needed
-// for: all publishing, with a store that needs the program, or git push,
-// with one that publishes without it.
-func TestWithoutGitReadersAreServed(t *testing.T) {
+// TestWithoutGitSftpStillPublishes starts with no git program on PATH.
+// Readers are served, the log says git push is off (and offers no git
+// clone), and an author still publishes over sftp with the built-in git.
+func TestWithoutGitSftpStillPublishes(t *testing.T) {
+	author := newClientKey(t)
 	t.Setenv("PATH", t.TempDir())
-	data := t.TempDir()
-	m, logs := bootMain(t, data)
+	m, logs, err := tryBootConfigured(t, t.TempDir(), func(c *Config) {
+		c.AuthorKeys = []string{strings.TrimSpace(string(gossh.MarshalAuthorizedKey(author.PublicKey())))}
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\nlog:\n%s", err, logs)
+	}
 	out, _, status := execSession(t, dialMain(t, m), "ls")
 	if status != 0 || !strings.Contains(out, postTitle) {
 		t.Fatalf("ls: status %d:\n%s", status, out)
 	}
-	var want string
-	if m.Store == nil {
-		if m.PublishOff != "publishing needs the git binary; install git and restart" {
-			t.Errorf("publish off %q", m.PublishOff)
-		}
-		want = `msg="publishing is off: publishing needs the git binary; install git and restart"`
-	} else {
-		want = "git push is off: it needs the git binary; install git and restart"
+	if m.Store == nil || m.Store.CanPush() {
+		t.Fatalf("want a store without git push, got %v", m.Store)
 	}
-	if !strings.Contains(logs.String(), want) {
+	if want := "git push is off: it needs the git binary; install git and restart"; !strings.Contains(logs.String(), want) {
 		t.Errorf("the start-up log lacks %q:\n%s", want, logs)
 	}
-	if bytes.Contains([]byte(logs.String()), []byte("git clone")) {
+	if strings.Contains(logs.String(), "git clone") {
 		t.Errorf("the log offers git clone without git:\n%s", logs)
+	}
+
+	c, err := gossh.Dial("tcp", m.Addr().String(), &gossh.ClientConfig{
+		User:            "author",
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(author)},
+		HostKeyCallback: gossh.FixedHostKey(m.HostKeys[0].Signer.PublicKey()),
+		Timeout:         10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sc, err := sftp.NewClient(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	f, err := sc.Create("posts/2026-11-28-without-git.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("---\ntitle: Published without git\n---\nHello.\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("close (publish): %v", err)
+	}
+	out, _, status = execSession(t, dialMain(t, m), "ls")
+	if status != 0 || !strings.Contains(out, "Published without git") {
+		t.Fatalf("ls after the upload: status %d:\n%s", status, out)
 	}
 }
