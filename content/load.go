@@ -314,14 +314,7 @@ func tidy(problems []Problem) []Problem {
 }
 
 // hasErrors reports whether any problem is an error.
-func hasErrors(problems []Problem) bool {
-	for _, p := range problems {
-		if !p.Warning {
-			return true
-		}
-	}
-	return false
-}
+func hasErrors(problems []Problem) bool { return ErrorCount(problems) > 0 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {
 	for _, p := range prefixes {

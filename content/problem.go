@@ -49,3 +49,14 @@ func (e *ValidationError) Error() string {
 	}
 	return b.String()
 }
+
+// ErrorCount returns how many of problems are errors, not warnings.
+func ErrorCount(problems []Problem) int {
+	n := 0
+	for _, p := range problems {
+		if !p.Warning {
+			n++
+		}
+	}
+	return n
+}

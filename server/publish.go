@@ -83,12 +83,7 @@ func reportPublishError(w io.Writer, err error) {
 	var ve *content.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		n := 0
-		for _, p := range ve.Problems {
-			if !p.Warning {
-				n++
-			}
-		}
+		n := content.ErrorCount(ve.Problems)
 		for _, warnings := range []bool{false, true} { // errors first
 			for _, p := range ve.Problems {
 				if p.Warning == warnings {

@@ -233,14 +233,14 @@ func (u *scpUpload) Write(_ ssh.Session, e *scp.FileEntry) (int64, error) {
 	}
 	if e.Size > limit {
 		return 0, u.refuse("%s: too big: %s, over the %s limit for %s; nothing was published",
-			q, byteSize(e.Size), byteSize(limit), kindOfFile(q))
+			q, upload.FormatSize(e.Size), upload.FormatSize(limit), upload.KindName(q))
 	}
 	blog := u.rules.Limits.Blog
 	if blog == 0 {
 		blog = upload.DefaultLimits().Blog
 	}
 	if u.total+e.Size > blog {
-		return 0, u.refuse("%s: the files of this copy are over the %s limit for a blog; nothing was published", q, byteSize(blog))
+		return 0, u.refuse("%s: the files of this copy are over the %s limit for a blog; nothing was published", q, upload.FormatSize(blog))
 	}
 	data, err := io.ReadAll(e.Reader)
 	if err != nil {

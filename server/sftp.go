@@ -213,7 +213,7 @@ func (u *sftpUpload) WriteAt(b []byte, off int64) (int, error) {
 	end := off + int64(len(b))
 	if off < 0 || end > u.limit || end < off {
 		u.failed = u.h.refuse("%s: too big: over the %s limit for %s; nothing was published",
-			u.path, byteSize(u.limit), kindOfFile(u.path))
+			u.path, upload.FormatSize(u.limit), upload.KindName(u.path))
 		return 0, u.failed
 	}
 	if end > int64(len(u.buf)) {
@@ -362,7 +362,7 @@ func (u *sftpUpload) truncate(size int64) error {
 	}
 	if size < 0 || size > u.limit {
 		u.failed = u.h.refuse("%s: too big: over the %s limit for %s; nothing was published",
-			u.path, byteSize(u.limit), kindOfFile(u.path))
+			u.path, upload.FormatSize(u.limit), upload.KindName(u.path))
 		return u.failed
 	}
 	if size <= int64(len(u.buf)) {
@@ -555,23 +555,4 @@ func (d sessionDir) Sys() any           { return nil }
 // isUnder reports whether p is dir or inside it.
 func isUnder(p, dir string) bool {
 	return dir == "." || p == dir || len(p) > len(dir) && p[:len(dir)] == dir && p[len(dir)] == '/'
-}
-
-// byteSize formats n bytes for people, as the upload rules do.
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-// kindOfFile names the kind of file at p for the limit message.
-func kindOfFile(p string) string {
-	if upload.IsText(p) {
-		return "a text file"
-	}
-	return "an image"
 }

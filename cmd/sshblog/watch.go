@@ -179,13 +179,7 @@ func (fw *folderWatcher) reload() {
 	var ve *content.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		n := 0
-		for _, p := range ve.Problems {
-			if !p.Warning {
-				n++
-			}
-		}
-		fw.log.Error("content not reloaded: still serving the last good version; fix these and save", "dir", fw.dir, "errors", n)
+		fw.log.Error("content not reloaded: still serving the last good version; fix these and save", "dir", fw.dir, "errors", content.ErrorCount(ve.Problems))
 		for _, p := range ve.Problems {
 			if !p.Warning {
 				fw.log.Error("content", "problem", p.String())

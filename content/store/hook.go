@@ -185,12 +185,7 @@ func preReceive(ctx context.Context, repoDir string, updates []RefUpdate, stderr
 		fmt.Fprintf(stderr, "sshblog: the push could not be checked, nothing was published: %v\n", err)
 		return 1
 	}
-	n := 0
-	for _, p := range problems {
-		if !p.Warning {
-			n++
-		}
-	}
+	n := content.ErrorCount(problems)
 	if n > 0 {
 		noun := "problems"
 		if n == 1 {

@@ -327,11 +327,4 @@ func sortedPaths(files candidate) []string {
 }
 
 // hasErrors reports whether any problem is an error, not a warning.
-func hasErrors(problems []content.Problem) bool {
-	for _, p := range problems {
-		if !p.Warning {
-			return true
-		}
-	}
-	return false
-}
+func hasErrors(problems []content.Problem) bool { return content.ErrorCount(problems) > 0 }

@@ -17,6 +17,10 @@ func isText(k content.FileKind) bool {
 }
 
 // kindName names a kind in messages ("the limit for a text file").
+// KindName names the kind of file p is, for messages: "a text file", "an
+// image" or "a file the blog does not use".
+func KindName(p string) string { return kindName(kindOf(p)) }
+
 func kindName(k content.FileKind) string {
 	switch {
 	case isText(k):

@@ -140,7 +140,7 @@ func (r Rules) CheckTree(fsys fs.FS) []content.Problem {
 		total += info.Size()
 		if limit := r.limitFor(kind); info.Size() > limit {
 			problems = append(problems, content.Problem{File: p, Message: fmt.Sprintf(
-				"%s is over the %s limit for %s", size(info.Size()), size(limit), kindName(kind))})
+				"%s is over the %s limit for %s", FormatSize(info.Size()), FormatSize(limit), kindName(kind))})
 			return nil
 		}
 		if isText(kind) {
@@ -160,7 +160,7 @@ func (r Rules) CheckTree(fsys fs.FS) []content.Problem {
 	}
 	if total > lim.Blog {
 		problems = append(problems, content.Problem{Message: fmt.Sprintf(
-			"the blog's files take %s, over the %s limit for a blog", size(total), size(lim.Blog))})
+			"the blog's files take %s, over the %s limit for a blog", FormatSize(total), FormatSize(lim.Blog))})
 	}
 	return problems
 }
@@ -229,8 +229,8 @@ func refusal(p, msg string) error {
 	return &content.ValidationError{Problems: []content.Problem{{File: p, Message: msg}}}
 }
 
-// size formats n bytes for people.
-func size(n int64) string {
+// FormatSize formats n bytes for people: "512 bytes", "1.5 KiB", "10.0 MiB".
+func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
