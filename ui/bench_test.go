@@ -188,3 +188,23 @@ func BenchmarkProgramMemory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearch measures one keystroke of the search in the reader on the
+// seed post at 80x24: typing a character and deleting it, each running the
+// search (the driver runs its command at once) and drawing the screen. "的"
+// matches hundreds of times; "数据库" a few, one of them across a line
+// break at some widths.
+func BenchmarkSearch(b *testing.B) {
+	blog := seedBlog(b)
+	for _, query := range []string{"的", "数据库", "no such words"} {
+		b.Run(query, func(b *testing.B) {
+			d := newDriver(b, Options{Snapshot: blog, Renderer: &wrapRenderer{}, Width: 80, Height: 24})
+			d.keys("enter", "/", query)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				d.keys("x", "backspace")
+			}
+		})
+	}
+}

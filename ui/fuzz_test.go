@@ -50,26 +50,31 @@ func FuzzWrap(f *testing.F) {
 }
 
 // FuzzFindMatches checks search results on arbitrary lines and queries:
-// ranges are inside their line, in order, and do not overlap.
+// every span of a match is inside its line, and spans come in order without
+// overlapping, across matches too.
 func FuzzFindMatches(f *testing.F) {
 	f.Add("在源码方面，学习了一下 Argo\n\x1b[1m数据库\x1b[0m系统", "数据")
+	f.Add("我对数\n据库和体系", "数据库")
+	f.Add("Computer\n  Architecture: A\n\nQuantitative", "computer architecture")
 	f.Add("İstanbul ﬁle ǅ", "i")
 	f.Add("aaaa", "aa")
 	f.Fuzz(func(t *testing.T, text, query string) {
 		lines := strings.Split(text, "\n")
 		ms := findMatches(lines, query)
-		prev := match{line: -1}
+		prev := span{line: -1}
 		for _, m := range ms {
-			if m.line < 0 || m.line >= len(lines) {
-				t.Fatalf("match on line %d of %d", m.line, len(lines))
-			}
-			if w := ansi.StringWidth(strings.ToValidUTF8(ansi.Strip(lines[m.line]), "\uFFFD")); m.start < 0 || m.end > w || m.start >= m.end {
-				t.Fatalf("match %v outside line of %d cells", m, w)
-			}
-			if m.line < prev.line || m.line == prev.line && m.start < prev.end {
-				t.Fatalf("match %v after %v", m, prev)
-			}
-			prev = m
+			m.spans(func(s span) {
+				if s.line < 0 || s.line >= len(lines) {
+					t.Fatalf("match on line %d of %d", s.line, len(lines))
+				}
+				if w := ansi.StringWidth(strings.ToValidUTF8(ansi.Strip(lines[s.line]), "\uFFFD")); s.start < 0 || s.end > w || s.start >= s.end {
+					t.Fatalf("span %v of %v outside line of %d cells", s, m, w)
+				}
+				if s.line < prev.line || s.line == prev.line && s.start < prev.end {
+					t.Fatalf("span %v of %v after %v", s, m, prev)
+				}
+				prev = s
+			})
 		}
 	})
 }

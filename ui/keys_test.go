@@ -2,12 +2,14 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"image/color"
 	"reflect"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
 )
@@ -352,19 +354,100 @@ func TestReaderSearchStartsFromPosition(t *testing.T) {
 	d.mustContain("no match")
 }
 
-func TestFindMatchesCJK(t *testing.T) {
-	lines := []string{"在源码方面，学习了一下 Argo", "\x1b[1m数据库\x1b[0m系统内幕和数据库", "İstanbul ﬁle"}
-	got := findMatches(lines, "数据库")
-	want := []match{{1, 0, 6}, {1, 16, 22}}
-	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
-		t.Fatalf("got %v, want %v", got, want)
+func TestFindMatches(t *testing.T) {
+	one := func(line, start, end int) match { return match{line: line, start: start, end: end} }
+	tests := []struct {
+		name  string
+		lines []string
+		query string
+		want  []match
+	}{
+		{"CJK on one line, styled", []string{"在源码方面，学习了一下 Argo", "\x1b[1m数据库\x1b[0m系统内幕和数据库", "İstanbul ﬁle"},
+			"数据库", []match{one(1, 0, 6), one(1, 16, 22)}},
+		{"Latin after CJK", []string{"在源码方面，学习了一下 Argo"}, "argo", []match{one(0, 23, 27)}},
+		// Lower-casing changes byte lengths here; positions stay in cells.
+		{"folding changes lengths", []string{"İstanbul ﬁle"}, "stanbul", []match{one(0, 1, 8)}},
+		// A 4-character phrase the breaker split: joined without a space
+		// between CJK characters, the indent of the next line ignored.
+		{"CJK split", []string{"   我对数据", "   库和体系架构都不太了解"}, "数据库和",
+			[]match{{line: 0, start: 7, end: 11, more: []span{{1, 3, 7}}}}},
+		{"CJK split after punctuation", []string{"是比较友善的读物，", "我对数据库"}, "读物，我对",
+			[]match{{line: 0, start: 12, end: 18, more: []span{{1, 0, 4}}}}},
+		// Latin words split at a space: joined with one space, trailing
+		// padding and ANSI styling ignored.
+		{"Latin split", []string{"其中数据库系统内幕和 \x1b[1mComputer\x1b[0m   ", "  Architecture: A Quantitative"},
+			"computer architecture", []match{{line: 0, start: 21, end: 29, more: []span{{1, 2, 14}}}}},
+		{"Latin words must have the space", []string{"Computer", "Architecture"}, "computerarchitecture", nil},
+		{"CJK and Latin join with a space", []string{"学习了一下", "Argo 的源码"}, "一下 argo",
+			[]match{{line: 0, start: 6, end: 10, more: []span{{1, 0, 4}}}}},
+		// Over three lines.
+		{"three lines", []string{"甲乙", "丙", "丁戊"}, "乙丙丁",
+			[]match{{line: 0, start: 2, end: 4, more: []span{{1, 0, 2}, {2, 0, 2}}}}},
+		// A blank line ends the paragraph: no match across it.
+		{"not across paragraphs", []string{"数据", "", "库"}, "数据库", nil},
+		{"not across paragraphs, Latin", []string{"end", "  ", "start"}, "end start", nil},
+		// A match starting at a join starts on the next line.
+		{"leading space", []string{"Argo", "is"}, " is", []match{one(1, 0, 2)}},
+		{"both on one line and split", []string{"数据库和数", "据库"}, "数据库",
+			[]match{one(0, 0, 6), {line: 0, start: 8, end: 10, more: []span{{1, 0, 4}}}}},
+		{"blank query", []string{"a b"}, "  ", nil},
 	}
-	if got := findMatches(lines, "argo"); len(got) != 1 || got[0] != (match{0, 23, 27}) {
-		t.Fatalf("argo: %v", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := findMatches(tt.lines, tt.query); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("findMatches(%q, %q) = %v, want %v", tt.lines, tt.query, got, tt.want)
+			}
+		})
 	}
-	// Lower-casing changes byte lengths here; positions must stay in cells.
-	if got := findMatches(lines, "stanbul"); len(got) != 1 || got[0] != (match{2, 1, 8}) {
-		t.Fatalf("stanbul: %v", got)
+}
+
+// TestReaderSearchAcrossLines searches the seed post at 40 columns for
+// phrases the line breaker split, CJK and Latin: they are found, n and N
+// reach them, the view scrolls to the line the match starts on, and every
+// part of the match is highlighted as the current one.
+func TestReaderSearchAcrossLines(t *testing.T) {
+	for _, query := range []string{"数据库", "Computer Architecture"} {
+		t.Run(query, func(t *testing.T) {
+			d := newDriver(t, Options{Snapshot: seedBlog(t), Renderer: render.New(1 << 20), Width: 40, Height: 12})
+			d.keys("enter", "/", query, "enter")
+			r := d.m.reader
+			split := -1
+			for i, m := range r.matches {
+				if len(m.more) > 0 {
+					split = i
+					break
+				}
+			}
+			if split < 0 {
+				t.Fatalf("no match across lines among %v", r.matches)
+			}
+			for r.current != split {
+				d.keys("n")
+			}
+			m := r.matches[split]
+			if y, h := r.vp.YOffset(), r.vp.Height(); m.line < y || m.lastLine() >= y+h {
+				t.Fatalf("match on lines %d-%d not in view [%d,%d)", m.line, m.lastLine(), y, y+h)
+			}
+			view := d.m.View().Content
+			var parts []string
+			m.spans(func(s span) {
+				part := ansi.Cut(ansi.Strip(r.lines[s.line]), s.start, s.end)
+				parts = append(parts, part)
+				if !strings.Contains(view, d.m.d.styles.CurrentMatch().Render(part)) {
+					t.Errorf("part %q of the current match not highlighted", part)
+				}
+			})
+			if got := strings.ToLower(strings.Join(parts, "")); strings.ReplaceAll(got, " ", "") != strings.ToLower(strings.ReplaceAll(query, " ", "")) {
+				t.Fatalf("the match's parts are %q, want %q", parts, query)
+			}
+			d.mustContain(fmt.Sprintf("%d/%d", split+1, len(r.matches)))
+			d.checkScreen()
+			// N from the next match comes back to it.
+			d.keys("n", "N")
+			if r.current != split {
+				t.Fatalf("n, N: match %d, want %d", r.current, split)
+			}
+		})
 	}
 }
 
@@ -446,7 +529,7 @@ func TestStaleRenderDropped(t *testing.T) {
 	if strings.Contains(d.view(), "from the old reader") {
 		t.Fatal("a closed reader's rendering was shown")
 	}
-	d.send(searchedMsg{to: rd, seq: d.m.reader.seq, matches: []match{{0, 0, 4}}})
+	d.send(searchedMsg{to: rd, seq: d.m.reader.seq, matches: []match{{line: 0, start: 0, end: 4}}})
 	if d.m.reader.matches != nil {
 		t.Fatal("a closed reader's search results were taken")
 	}

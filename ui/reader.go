@@ -39,6 +39,7 @@ type searchedMsg struct {
 	to      *reader
 	seq     int
 	matches []match
+	index   *searchIndex // of the lines searched
 }
 
 // reader shows one post: a header with its title, dates, tags and reading
@@ -70,9 +71,10 @@ type reader struct {
 	input   *textinput.Model // non-nil while the search is being typed
 	query   string
 	matches []match
-	current int // index into matches; -1 for none
-	origin  int // top line when the search began
-	seq     int // search generation, to drop stale results
+	current int          // index into matches; -1 for none
+	origin  int          // top line when the search began
+	seq     int          // search generation, to drop stale results
+	index   *searchIndex // of lines, built by the first search; nil before
 }
 
 // newReader opens p from snapshot s.
@@ -171,6 +173,7 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 			r.lines[i] = strings.ReplaceAll(l, "\t", "    ")
 		}
 	}
+	r.index = nil
 	r.vp.SetContentLines(r.lines)
 	if atEnd {
 		r.vp.GotoBottom()
@@ -178,6 +181,7 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 		r.vp.SetYOffset(int(math.Round(frac * float64(len(r.lines)))))
 	}
 	r.matches, r.current = nil, -1
+	r.seq++ // results for the old lines are wrong for these
 	if r.query != "" {
 		r.origin = r.vp.YOffset()
 		return r.searchCmd(r.query)
@@ -185,11 +189,19 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 	return nil
 }
 
-// searchCmd finds query in the rendered lines off the update loop.
+// searchCmd finds query in the rendered lines off the update loop. The
+// first search after a rendering indexes the lines; the index comes back
+// with the results and serves the following keystrokes. It is read-only
+// once built, so commands still running may share it.
 func (r *reader) searchCmd(query string) tea.Cmd {
 	r.seq++
-	seq, lines := r.seq, r.lines
-	return func() tea.Msg { return searchedMsg{to: r, seq: seq, matches: findMatches(lines, query)} }
+	seq, lines, idx := r.seq, r.lines, r.index
+	return func() tea.Msg {
+		if idx == nil {
+			idx = newSearchIndex(lines)
+		}
+		return searchedMsg{to: r, seq: seq, matches: idx.find(lines, query), index: idx}
+	}
 }
 
 // searched takes search results, unless they are stale.
@@ -198,6 +210,7 @@ func (r *reader) searched(msg searchedMsg) {
 		return
 	}
 	r.matches, r.current = msg.matches, -1
+	r.index = msg.index
 	for i, m := range r.matches {
 		if m.line >= r.origin {
 			r.current = i
