@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"image/color"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
@@ -759,5 +763,108 @@ func TestWrap(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("wrap(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
 		}
+	}
+}
+
+// TestFullHelpFits opens the full help on several pages at several sizes:
+// no help line is wider than the window, and the key of every binding the
+// page offers is on screen, so nothing was cut at the right edge.
+func TestFullHelpFits(t *testing.T) {
+	screens := map[string][]string{
+		"posts":         nil,
+		"reader":        {"enter"},
+		"reader search": {"enter", "/", "数据库", "enter"},
+		"book":          {"2", "enter"},
+		"papers":        {"3"},
+	}
+	for _, sz := range [][2]int{{40, 12}, {60, 24}, {80, 24}} {
+		for name, keys := range screens {
+			t.Run(fmt.Sprintf("%s/%dx%d", name, sz[0], sz[1]), func(t *testing.T) {
+				d := newDriver(t, Options{Snapshot: seedBlog(t), Renderer: render.New(1 << 20), Width: sz[0], Height: sz[1]})
+				d.keys(keys...)
+				d.keys("?")
+				d.checkScreen()
+				footer := d.m.footerView()
+				for _, l := range strings.Split(footer, "\n") {
+					if w := lipgloss.Width(l); w > sz[0] {
+						t.Errorf("help line %d cells wide: %q", w, ansi.Strip(l))
+					}
+				}
+				var plainLines []string
+				for _, l := range strings.Split(ansi.Strip(footer), "\n") {
+					plainLines = append(plainLines, strings.TrimRight(l, " "))
+				}
+				plain := strings.Join(plainLines, "\n")
+				if !strings.HasSuffix(d.view(), plain) {
+					t.Fatalf("help not at the foot of the screen:\n%s", d.view())
+				}
+				// Each key beside its description, in columns or flowed.
+				for _, g := range d.m.helpKeys().FullHelp() {
+					for _, b := range g {
+						re := regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc))
+						if b.Enabled() && !re.MatchString(plain) {
+							t.Errorf("%q (%s) not in the help:\n%s", b.Help().Key, b.Help().Desc, plain)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestFullHelpLayouts checks each layout of the full help and the fallback
+// to the short help when none fits.
+func TestFullHelpLayouts(t *testing.T) {
+	km := newKeyMap(messagesFor("en"))
+	groups := [][]key.Binding{
+		{km.Up, km.Down, km.PageUp, km.PageDown},
+		{km.Search, km.NextMatch},
+		{km.NextSection, km.PrevSection, km.Quit},
+	}
+	hm := help.New()
+	check := func(out string, width int) {
+		t.Helper()
+		plain := ansi.Strip(out)
+		for _, l := range strings.Split(out, "\n") {
+			if lipgloss.Width(l) > width {
+				t.Fatalf("line wider than %d: %q", width, ansi.Strip(l))
+			}
+		}
+		for _, g := range groups {
+			for _, b := range g {
+				if !strings.Contains(plain, b.Help().Key) {
+					t.Fatalf("%q missing at width %d:\n%s", b.Help().Key, width, plain)
+				}
+			}
+		}
+	}
+	side, ok := fullHelpView(hm, groups, 200, 10)
+	if !ok || lipgloss.Height(side) != 4 || side != hm.FullHelpView(groups) {
+		t.Fatalf("wide: want bubbles' side-by-side view, got:\n%s", side)
+	}
+	sideW := lipgloss.Width(side)
+	// Narrower: the third column goes under the first two.
+	stacked, ok := fullHelpView(hm, groups, sideW-1, 10)
+	if !ok || lipgloss.Height(stacked) != 7 {
+		t.Fatalf("stacked: want 4+3 lines, got:\n%s", stacked)
+	}
+	check(stacked, sideW-1)
+	// Too few lines for the columns: the bindings flow.
+	flowed, ok := fullHelpView(hm, groups, 40, 6)
+	if !ok || lipgloss.Height(flowed) > 6 || !strings.Contains(ansi.Strip(flowed), " • ") {
+		t.Fatalf("flowed: got:\n%s", flowed)
+	}
+	check(flowed, 40)
+	if _, ok := fullHelpView(hm, groups, 40, 2); ok {
+		t.Fatal("a layout claimed to fit in 2 lines")
+	}
+	// A binding wider than the window is cut, never wider.
+	long := key.NewBinding(key.WithKeys("x"), key.WithHelp("x", strings.Repeat("very long ", 10)))
+	out, ok := fullHelpView(hm, [][]key.Binding{{long}}, 20, 5)
+	if !ok || lipgloss.Width(out) > 20 || !strings.HasPrefix(ansi.Strip(out), "x ") {
+		t.Fatalf("long binding at 20 cells: %q", ansi.Strip(out))
+	}
+	if _, ok := fullHelpView(hm, nil, 40, 5); ok {
+		t.Fatal("no bindings, yet a help view")
 	}
 }
