@@ -132,6 +132,10 @@ func New(cfg Config) (*Server, error) {
 		// Wraps the TUI: forgets the session's program when it ends, however
 		// it ends, and says goodbye when the server is shutting down.
 		s.trackProgram,
+		// Before the TUI: clamps the PTY's size and window changes, which a
+		// client may claim as anything up to 2^32-1 cells, to what Bubble
+		// Tea can afford to allocate (window.go).
+		boundWindows,
 		// Before the TUI: commands and sessions without a PTY get plain text
 		// and never reach Bubble Tea, which would ignore s.Command(). The
 		// authors' history and rollback are commands too.
