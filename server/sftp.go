@@ -173,8 +173,9 @@ func (h *sftpHandler) Filewrite(r *sftp.Request) (_ io.WriterAt, err error) {
 		reportPublishError(h.stderr, err)
 		return nil, errRefused
 	}
-	u := &sftpUpload{h: h, path: p, limit: limit}
-	if flags := r.Pflags(); !flags.Trunc {
+	flags := r.Pflags()
+	u := &sftpUpload{h: h, path: p, limit: limit, append: flags.Append}
+	if !flags.Trunc {
 		// Resuming (reput) or writing into a file: start from what is there.
 		if data, err := tree.ReadFile(p); err == nil && int64(len(data)) <= limit {
 			u.buf = data
@@ -193,9 +194,10 @@ func (h *sftpHandler) Filewrite(r *sftp.Request) (_ io.WriterAt, err error) {
 // io.Closer (publish) and sftp.TransferError (the client went away:
 // nothing is published).
 type sftpUpload struct {
-	h     *sftpHandler
-	path  string
-	limit int64
+	h      *sftpHandler
+	path   string
+	limit  int64
+	append bool // opened with SSH_FXF_APPEND: every write goes at the end
 
 	mu     sync.Mutex
 	buf    []byte
@@ -203,12 +205,18 @@ type sftpUpload struct {
 	closed bool
 }
 
-// WriteAt stores b at off, refusing to go past the file's size limit.
+// WriteAt stores b at off, or at the end when the file was opened to
+// append (the client's offset is then ignored, as SFTP says and as
+// OpenSSH's server does through O_APPEND), refusing to go past the file's
+// size limit.
 func (u *sftpUpload) WriteAt(b []byte, off int64) (int, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.failed != nil {
 		return 0, u.failed
+	}
+	if u.append {
+		off = int64(len(u.buf))
 	}
 	end := off + int64(len(b))
 	if off < 0 || end > u.limit || end < off {
