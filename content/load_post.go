@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	pathpkg "path"
 	"strings"
 	"unicode"
@@ -94,7 +95,9 @@ func parsePost(path string, data []byte) (*Post, []Problem) {
 	if !validSlug(slug) {
 		return nil, problems // the file name has no usable slug, and no slug: overrides it
 	}
-	post.Slug = slug
+	// Slugs that look the same are the same slug, whatever the Unicode
+	// normalisation of the file name, so look-alikes are duplicates.
+	post.Slug = norm.NFC.String(slug)
 	if post.Date.IsZero() {
 		if !nameOK {
 			return nil, problems

@@ -387,3 +387,21 @@ func TestIgnoredSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestLookAlikeSlugsAreDuplicates: "café" spelt in NFC and in NFD (as macOS
+// may write it) looks the same to a reader, so it is one slug.
+func TestLookAlikeSlugsAreDuplicates(t *testing.T) {
+	post := []byte("---\ntitle: Café\n---\nBonjour.\n")
+	fsys := fstest.MapFS{
+		"posts/2021-07-12-caf\u00e9.md":  {Data: post},
+		"posts/2021-07-13-cafe\u0301.md": {Data: post},
+	}
+	_, err := Load(fsys, "")
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Load: %v, want a duplicate slug", err)
+	}
+	if ErrorCount(ve.Problems) != 1 || !strings.Contains(ve.Error(), "duplicate slug \"caf\u00e9\"") {
+		t.Fatalf("problems: %v", ve.Problems)
+	}
+}

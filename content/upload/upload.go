@@ -14,6 +14,7 @@ package upload
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"io/fs"
 	"path"
 	"strings"
@@ -286,7 +287,9 @@ func Path(p string) (string, error) {
 	if len(out) == 0 {
 		return ".", nil
 	}
-	return strings.Join(out, "/"), nil
+	// One spelling per name: "café" typed on Linux (NFC) and on macOS
+	// (often NFD) look the same and must name the same file.
+	return norm.NFC.String(strings.Join(out, "/")), nil
 }
 
 // checkName checks a path that is already inside a tree (from a walk of a
