@@ -28,7 +28,7 @@ func TestPath(t *testing.T) {
 		{in: ".", want: "."},
 		{in: "文章/二〇二〇.md", want: "文章/二〇二〇.md"},
 		{in: "posts/2021-07-12-cafe\u0301.md", want: "posts/2021-07-12-caf\u00e9.md"}, // NFD (macOS) becomes NFC
-		{in: "~user/x", want: "~user/x"}, // only "~" and "~/" mean home
+		{in: "~user/x", want: "~user/x"},                                              // only "~" and "~/" mean home
 		{in: "..", err: "leaves the blog's folder"},
 		{in: "../etc/passwd", err: "leaves the blog's folder"},
 		{in: "/../etc/passwd", err: "leaves the blog's folder"},
