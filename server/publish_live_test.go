@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // tmuxPane drives one detached tmux session on a private server socket.
@@ -76,8 +78,9 @@ func TestOpenSessionSeesUpload(t *testing.T) {
 func TestKilledUploadPublishesNothing(t *testing.T) {
 	requireClients(t, "scp")
 	bs := startBlog(t, serverOptions{})
-	big := make([]byte, 9<<20) // under the 10 MiB image limit
-	if _, err := rand.Read(big); err != nil {
+	// Under the 10 MiB image limit; random bytes after the PNG signature.
+	big := uploadtest.Image("big.png", 9<<20)
+	if _, err := rand.Read(big[8:]); err != nil {
 		t.Fatal(err)
 	}
 	src := filepath.Join(t.TempDir(), "big.png")

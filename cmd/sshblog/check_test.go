@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // writeTree writes files (slash-separated path -> contents) under dir.
@@ -52,7 +53,8 @@ func TestCheckBrokenFolder(t *testing.T) {
 		"posts/2021-01-04-good.md":   "---\ntitle: Same slug\n---\n",
 		"books.yaml":                 "- title: B\n  post: nope\n",
 		"papers.yaml":                "- title: P\n  note: \xff\n",
-		"images/big.png":             strings.Repeat("x", 3000),
+		"images/big.png":             string(uploadtest.Image("big.png", 3000)),
+		"images/fake.jpg":            "just text\n",
 	})
 	if err := os.Symlink("../site.yaml", filepath.Join(dir, "posts", "link.md")); err != nil {
 		t.Fatal(err)
@@ -63,13 +65,14 @@ func TestCheckBrokenFolder(t *testing.T) {
 	want := strings.Join([]string{
 		p("books.yaml") + `:2: post "nope" does not exist (no post file ends in -nope.md)`,
 		p("images/big.png") + `: 2.9 KiB is over the 1.0 KiB limit for an image`,
+		p("images/fake.jpg") + `: not a JPEG image (the file starts like text/plain)`,
 		p("papers.yaml") + `:2: text is not valid UTF-8 (save the file as UTF-8)`,
 		p("posts/2021-01-02-odd.md") + `:3: warning: unknown front matter key "colour" ignored`,
 		p("posts/2021-01-03-broken.md") + `:1: missing title: add a title: line to the front matter`,
 		p("posts/2021-01-03-broken.md") + `:2: date is not a date: "yesterday" (use 2020-12-26, 2020-12-26 10:00:00 +0800 or RFC 3339)`,
 		p("posts/2021-01-04-good.md") + `: duplicate slug "good": posts/2021-01-01-good.md has it too`,
 		p("posts/link.md") + `: symbolic links are not allowed; put the file itself here`,
-		`7 errors, 1 warning: nothing would be published`,
+		`8 errors, 1 warning: nothing would be published`,
 	}, "\n") + "\n"
 	if status != 1 || stdout.String() != want {
 		t.Errorf("status %d, stdout:\n%s\nwant status 1 and stdout:\n%s\nstderr: %s", status, stdout.String(), want, stderr.String())

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // TestOpenWithoutGit: without the git program the store opens, publishes,
@@ -122,7 +123,7 @@ func TestBackendsShareARepository(t *testing.T) {
 			s := open(first)
 			var c Change
 			c.Put("posts/2024-05-01-a.md", post("A", "Written by the first.\n"))
-			c.Put("images/2024/a.png", []byte("\x89PNG a"))
+			c.Put("images/2024/a.png", uploadtest.Image("a.png", 64))
 			a := apply(s, c)
 			c = Change{}
 			c.Remove("images/cover.png")

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // TestKillDuringApply kills (SIGKILL, the whole process group, git children
@@ -88,7 +90,7 @@ func testKillDuringApply(t *testing.T, opts Options) {
 		// together, and the blog only ever sees both.
 		data, err := s.Files().ReadFile("images/loop.png")
 		if err == nil {
-			i := strings.TrimPrefix(string(data), "png ")
+			i := strings.TrimPrefix(string(data), string(uploadtest.Image("loop.png", 0))+"png ")
 			if _, ok := s.Snapshot().Post("loop-" + i); !ok {
 				t.Fatalf("round %d: image of publish %s without its post", round, i)
 			}

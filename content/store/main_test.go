@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // The test binary doubles as the hook program and as the victim of the
@@ -69,7 +71,7 @@ func applyLoop(dir string, opts Options) int {
 		var c Change
 		c.Via = "test"
 		c.Put(fmt.Sprintf("posts/2024-02-01-loop-%d.md", i), post(fmt.Sprintf("Loop %d", i), fmt.Sprintf("Body %d.\n", i)))
-		c.Put("images/loop.png", []byte(fmt.Sprintf("png %d", i)))
+		c.Put("images/loop.png", append(uploadtest.Image("loop.png", 0), fmt.Sprintf("png %d", i)...))
 		if _, err := s.Apply(context.Background(), c, Author{Fingerprint: "SHA256:loop"}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sshblog/sshblog/content/upload"
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // These tests push with the real git client into the store's bare
@@ -159,7 +160,7 @@ func TestPushRefusesSymlinksSubmodulesAndBigFiles(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(clone, "images", "link.png")); err != nil {
 		t.Fatal(err)
 	}
-	writeFiles(t, clone, map[string]string{"images/big.png": strings.Repeat("x", 1001)})
+	writeFiles(t, clone, map[string]string{"images/big.png": string(uploadtest.Image("big.png", 1001))})
 	mustGit(t, clone, "add", "-A")
 	mustGit(t, clone, "update-index", "--add", "--cacheinfo", "160000,"+before+",themes/minima")
 	mustGit(t, clone, "commit", "--quiet", "-m", "bad")

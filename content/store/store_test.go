@@ -15,6 +15,7 @@ import (
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/sample"
 	"github.com/sshblog/sshblog/content/upload"
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 var alice = Author{Fingerprint: "SHA256:alicealicealice", Comment: "alice@laptop"}
@@ -189,7 +190,7 @@ func testApplyOperations(t *testing.T, opts Options) {
 			err: []string{"pictures/cover.png: not accepted"}},
 		{name: "mkdir then put", ops: func(c *Change) { c.Mkdir("images/2024"); c.Put("images/2024/a.gif", []byte("GIF89a")) },
 			added: []string{"images/2024/a.gif"}},
-		{name: "image", ops: func(c *Change) { c.Put("images/b.webp", []byte("RIFF")) }, added: []string{"images/b.webp"}},
+		{name: "image", ops: func(c *Change) { c.Put("images/b.webp", uploadtest.Image("b.webp", 40)) }, added: []string{"images/b.webp"}},
 		{name: "remove unused file", ops: func(c *Change) { c.Put("posts/2024-06-01-x.md", post("X", "")); c.Remove("posts/2024-06-01-x.md") }},
 
 		{name: "traversal", ops: func(c *Change) { c.Put("../../etc/passwd", []byte("x")) }, err: []string{`path "../../etc/passwd" leaves the blog's folder`}},
@@ -298,7 +299,7 @@ func testApplyLimitsAreConfigurable(t *testing.T, opts Options) {
 	}
 	defer s.Close()
 	var c Change
-	c.Put("images/big.png", make([]byte, 101))
+	c.Put("images/big.png", uploadtest.Image("big.png", 101))
 	if _, err := s.Apply(context.Background(), c, alice); err == nil || !strings.Contains(err.Error(), "over the 100 bytes limit for an image") {
 		t.Fatalf("image over a custom limit: %v", err)
 	}

@@ -1,8 +1,9 @@
 // Package upload holds the rules every way of publishing applies to what an
 // author sends, so that scp, sftp and git push agree on them: where a file may
 // go (client paths confined to the blog's tree), which kinds of file scp and
-// sftp accept, how big files and the whole blog may be, and that the text the
-// blog reads is valid UTF-8 without NUL bytes. Transports only move bytes:
+// sftp accept, how big files and the whole blog may be, that the text the
+// blog reads is valid UTF-8 without NUL bytes, and that each image really is
+// the format its extension names. Transports only move bytes:
 // they map paths with Path, check a file they are about to receive with
 // Rules.Target, and hand the whole candidate tree to Rules.CheckTree (the
 // store does that for them on every change and push).
@@ -81,7 +82,9 @@ const Allowed = "Markdown posts (posts/*.md, or Jekyll's _posts/*.md), " +
 // mapped by Path, and returns the most bytes that file may hold, so a
 // transport can refuse early and stop reading at the limit. Files the blog
 // does not use are refused with the list of what is allowed. The error is a
-// *content.ValidationError naming p.
+// *content.ValidationError naming p. Target sees only the path: whether an
+// image's bytes are the format its extension names is CheckTree's check
+// (CheckImage), once the bytes are there.
 func (r Rules) Target(p string) (int64, error) {
 	if err := checkName(p); err != nil {
 		return 0, refusal("", err.Error())
@@ -96,14 +99,17 @@ func (r Rules) Target(p string) (int64, error) {
 // CheckTree checks every file of a candidate tree, the whole blog as it would
 // be published: each name is acceptable, no symbolic link, submodule, device
 // or other special file, each file within its size limit, the whole tree
-// within the blog limit, and every post and YAML file valid UTF-8 without NUL
-// bytes. Files the blog does not use (say a pushed Jekyll site's layouts) are
-// allowed, and the size and type rules apply to them too; content.Load, not
-// CheckTree, summarises them in its one warning. A ".git" element is
-// refused: it is never part of a blog.
+// within the blog limit, every post and YAML file valid UTF-8 without NUL
+// bytes, and every image in images/ the format its extension names
+// (CheckImage). Files the blog does not use (say a pushed Jekyll site's
+// layouts and assets) are allowed, and the size and type rules apply to them
+// too, but not the image check; content.Load, not CheckTree, summarises them
+// in its one warning. A ".git" element is refused: it is never part of a
+// blog.
 //
-// It reads only the files the blog reads as text; the others are checked
-// from their fs.FileInfo.
+// It reads the files the blog reads as text and the first ImageHeadLen
+// bytes of each image (through fsys.Open); the others are checked from
+// their fs.FileInfo.
 func (r Rules) CheckTree(fsys fs.FS) []content.Problem {
 	lim := r.Limits.withDefaults()
 	var problems []content.Problem
@@ -143,6 +149,16 @@ func (r Rules) CheckTree(fsys fs.FS) []content.Problem {
 			problems = append(problems, content.Problem{File: p, Message: fmt.Sprintf(
 				"%s is over the %s limit for %s", FormatSize(info.Size()), FormatSize(limit), kindName(kind))})
 			return nil
+		}
+		if kind == content.FileImage {
+			head, err := readHead(fsys, p)
+			if err != nil {
+				problems = append(problems, content.Problem{File: p, Message: "cannot read: " + err.Error()})
+				return nil
+			}
+			if pr := CheckImage(p, head); pr != nil {
+				problems = append(problems, *pr)
+			}
 		}
 		if isText(kind) {
 			data, err := fs.ReadFile(fsys, p)

@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 func TestPath(t *testing.T) {
@@ -138,7 +139,7 @@ func TestCheckTree(t *testing.T) {
 		fsys  fstest.MapFS
 		want  []string // each a problem's String(), in order; nil = no problems
 	}{
-		{name: "fine", fsys: fstest.MapFS{post: {Data: []byte("ok")}, "images/a.png": {Data: []byte{0, 1, 2}}}},
+		{name: "fine", fsys: fstest.MapFS{post: {Data: []byte("ok")}, "images/a.png": {Data: uploadtest.Image("a.png", 3)}}},
 		{name: "symlink", fsys: fstest.MapFS{"posts/link.md": {Mode: fs.ModeSymlink | 0o777, Data: []byte("/etc/passwd")}},
 			want: []string{"posts/link.md: symbolic links are not allowed; put the file itself here"}},
 		{name: "submodule", fsys: fstest.MapFS{"themes/x": {Mode: fs.ModeIrregular}},
@@ -147,13 +148,13 @@ func TestCheckTree(t *testing.T) {
 			want: []string{"dev/null: devices, pipes and sockets are not allowed"}},
 		{name: "text too big", rules: small, fsys: fstest.MapFS{post: {Data: []byte("0123456789x")}},
 			want: []string{post + ": 11 bytes is over the 10 bytes limit for a text file"}},
-		{name: "image too big", rules: small, fsys: fstest.MapFS{"images/a.png": {Data: make([]byte, 21)}},
+		{name: "image too big", rules: small, fsys: fstest.MapFS{"images/a.png": {Data: uploadtest.Image("a.png", 21)}},
 			want: []string{"images/a.png: 21 bytes is over the 20 bytes limit for an image"}},
 		{name: "unused file: image limit applies", rules: small, fsys: fstest.MapFS{"_layouts/x.html": {Data: make([]byte, 21)}},
 			want: []string{"_layouts/x.html: 21 bytes is over the 20 bytes limit for a file the blog does not use"}},
 		{name: "unused file within limits, binary", rules: small, fsys: fstest.MapFS{"assets/font.woff": {Data: []byte{0, 0xff}}}},
-		{name: "blog too big", rules: small, fsys: fstest.MapFS{"images/a.png": {Data: make([]byte, 20)},
-			"images/b.png": {Data: make([]byte, 20)}, "images/c.png": {Data: make([]byte, 20)}},
+		{name: "blog too big", rules: small, fsys: fstest.MapFS{"images/a.png": {Data: uploadtest.Image("a.png", 20)},
+			"images/b.png": {Data: uploadtest.Image("b.png", 20)}, "images/c.png": {Data: uploadtest.Image("c.png", 20)}},
 			want: []string{"the blog's files take 60 bytes, over the 45 bytes limit for a blog"}},
 		{name: "invalid UTF-8 names its line", fsys: fstest.MapFS{post: {Data: []byte("---\ntitle: x\n\xc3(\n")}},
 			want: []string{post + ":3: text is not valid UTF-8 (save the file as UTF-8)"}},
@@ -165,10 +166,22 @@ func TestCheckTree(t *testing.T) {
 		{name: "git folder", fsys: fstest.MapFS{".git/config": {Data: []byte("x")}},
 			want: []string{`path ".git": .git is reserved for git's own files`}},
 		{name: "every problem", rules: small, fsys: fstest.MapFS{
-			"a/link": {Mode: fs.ModeSymlink}, "books.yaml": {Data: []byte("\xff")}, "images/x.gif": {Data: make([]byte, 30)}},
+			"a/link": {Mode: fs.ModeSymlink}, "books.yaml": {Data: []byte("\xff")}, "images/x.gif": {Data: uploadtest.Image("x.gif", 30)}, "images/y.jpg": {Data: []byte("hi")}},
 			want: []string{"a/link: symbolic links are not allowed; put the file itself here",
 				"books.yaml:1: text is not valid UTF-8 (save the file as UTF-8)",
-				"images/x.gif: 30 bytes is over the 20 bytes limit for an image"}},
+				"images/x.gif: 30 bytes is over the 20 bytes limit for an image",
+				"images/y.jpg: not a JPEG image (the file starts like text/plain)"}},
+		{name: "text named .png", fsys: fstest.MapFS{"images/x.png": {Data: []byte("hello")}},
+			want: []string{"images/x.png: not a PNG image (the file starts like text/plain)"}},
+		{name: "empty image", fsys: fstest.MapFS{"images/a/b.webp": {}},
+			want: []string{"images/a/b.webp: not a WebP image (the file is empty)"}},
+		{name: "every image format", fsys: fstest.MapFS{
+			"images/a.png": {Data: uploadtest.Image("a.png", 100)}, "images/b.jpg": {Data: uploadtest.Image("b.jpg", 100)},
+			"images/c.JPEG": {Data: uploadtest.Image("c.JPEG", 100)}, "images/d.gif": {Data: uploadtest.Image("d.gif", 100)},
+			"images/e.webp": {Data: uploadtest.Image("e.webp", 100)}}},
+		{name: "files the blog does not use are not checked as images", fsys: fstest.MapFS{
+			"assets/logo.png": {Data: []byte("<svg/>")}, "a.png": {}, "_site/images/x.jpg": {Data: []byte("text")},
+			"images/.x.png": {Data: []byte("text")}, "images/x.svg": {Data: []byte("<svg/>")}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,4 +205,92 @@ func TestIsText(t *testing.T) {
 			t.Errorf("IsText(%q) = %v", p, !want)
 		}
 	}
+}
+
+func TestCheckImage(t *testing.T) {
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+	jpeg := "\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+	gif := "GIF87a\x01\x00\x01\x00"
+	webp := "RIFF\x24\x00\x00\x00WEBPVP8L\x00"
+	tests := []struct {
+		file, data string
+		want       string // the problem's String(); "" for none
+	}{
+		{file: "images/a.png", data: png},
+		{file: "images/a.PNG", data: png},
+		{file: "images/a.jpg", data: jpeg},
+		{file: "images/a.jpeg", data: jpeg},
+		{file: "images/a.gif", data: gif},
+		{file: "images/a.gif", data: "GIF89a"},
+		{file: "images/a.webp", data: webp},
+		{file: "images/a.webp", data: "RIFF\x00\x00\x00\x00WEBPVP8X"},
+
+		{file: "images/a.png", data: jpeg, want: "images/a.png: not a PNG image (the file is a JPEG image: name it .jpg)"},
+		{file: "images/a.jpg", data: png, want: "images/a.jpg: not a JPEG image (the file is a PNG image: name it .png)"},
+		{file: "images/a.jpeg", data: gif, want: "images/a.jpeg: not a JPEG image (the file is a GIF image: name it .gif)"},
+		{file: "images/a.gif", data: webp, want: "images/a.gif: not a GIF image (the file is a WebP image: name it .webp)"},
+		{file: "images/a.webp", data: png, want: "images/a.webp: not a WebP image (the file is a PNG image: name it .png)"},
+		{file: "images/a.webp", data: "RIFF\x24\x00\x00\x00WAVEfmt ", want: "images/a.webp: not a WebP image (the file starts like audio/wave)"},
+		{file: "images/a.png", data: "BM\x00\x00", want: "images/a.png: not a PNG image (the file starts like image/bmp)"},
+		{file: "images/a.png", data: "hello, world\n", want: "images/a.png: not a PNG image (the file starts like text/plain)"},
+		{file: "images/a.png", data: "<!DOCTYPE html><p>", want: "images/a.png: not a PNG image (the file starts like text/html)"},
+		{file: "images/a.png", data: "\x89PNG\r\n\x1a", want: "images/a.png: not a PNG image (its first bytes match no known format)"}, // cut short
+		{file: "images/a.jpg", data: "\x00\xd8\xff\xe0\x01", want: "images/a.jpg: not a JPEG image (its first bytes match no known format)"},
+		{file: "images/a.gif", data: "", want: "images/a.gif: not a GIF image (the file is empty)"},
+		{file: "images/a.png", data: "", want: "images/a.png: not a PNG image (the file is empty)"},
+		{file: "images/a.tiff", data: "II*\x00", want: "images/a.tiff: no content check is known for .tiff images"},
+	}
+	for _, tt := range tests {
+		got := ""
+		if p := CheckImage(tt.file, []byte(tt.data)); p != nil {
+			if p.Line != 0 {
+				t.Errorf("CheckImage(%q, %q) at line %d, want the file (line 0)", tt.file, tt.data, p.Line)
+			}
+			got = p.String()
+		}
+		if got != tt.want {
+			t.Errorf("CheckImage(%q, %q) = %q, want %q", tt.file, tt.data, got, tt.want)
+		}
+	}
+}
+
+// TestCheckTreeReadsOnlyTheHeadOfImages checks that an image's content check
+// reads its first ImageHeadLen bytes, not the whole file: a big image in a
+// store is read from git when opened, and every publish checks every image.
+func TestCheckTreeReadsOnlyTheHeadOfImages(t *testing.T) {
+	big := uploadtest.Image("a.png", 5<<20)
+	fsys := &countingFS{FS: fstest.MapFS{"images/a.png": {Data: big}}}
+	if problems := (Rules{}).CheckTree(fsys); len(problems) != 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	if fsys.read != ImageHeadLen {
+		t.Errorf("read %d bytes of a %d-byte image, want %d", fsys.read, len(big), ImageHeadLen)
+	}
+}
+
+// countingFS counts the bytes read from the files it opens.
+type countingFS struct {
+	fs.FS
+	read int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	f, err := c.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return &countingFile{File: f, fs: c}, nil
+}
+
+func (c *countingFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(c.FS, name) }
+
+type countingFile struct {
+	fs.File
+	fs *countingFS
+}
+
+func (f *countingFile) Read(b []byte) (int, error) {
+	n, err := f.File.Read(b)
+	f.fs.read += n
+	return n, err
 }
