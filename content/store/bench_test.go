@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
 // benchApply measures publish-to-visible: from Apply's call to the new
@@ -145,4 +146,23 @@ func BenchmarkValidatePush1000Posts(b *testing.B) {
 			b.Fatal(problems, err)
 		}
 	}
+}
+
+// BenchmarkApplyWithImages publishes one edited post to a blog of 100 posts
+// and 200 images of 256 KiB (50 MiB): the upload rules check every image's
+// first bytes, which must not mean reading every image from git again at
+// each publish.
+func BenchmarkApplyWithImages(b *testing.B) {
+	src := b.TempDir()
+	generateBlog(b, src, 100)
+	images := map[string]string{}
+	for i := range 200 {
+		name := fmt.Sprintf("images/%03d.png", i)
+		images[name] = string(uploadtest.Image(name, 256<<10))
+	}
+	writeFiles(b, src, images)
+	benchBackends(b, func(b *testing.B, opts Options) {
+		s := openTest(b, os.DirFS(src), opts)
+		benchApply(b, s, "bench")
+	})
 }

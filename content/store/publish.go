@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -195,9 +196,8 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 		return Result{}, fmt.Errorf("publish: %w", err)
 	}
 	for i, p := range fresh {
-		b := *files[p] // a put's blob; copied so no blob is changed once made
-		b.oid = oids[i]
-		files[p] = &b
+		b := files[p] // a put's blob; replaced so no blob is changed once made
+		files[p] = &blob{mode: b.mode, oid: oids[i], size: b.size, data: b.data}
 	}
 	changes := diffFiles(base.tree.files, files)
 	if len(changes) == 0 {
@@ -234,9 +234,10 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	}
 	for _, p := range fresh {
 		if b := files[p]; b.data != nil && !upload.IsText(p) {
-			lean := *b
-			lean.data = nil // big binary files are read from git when needed
-			files[p] = &lean
+			// Big binary files are read from git when needed; the head
+			// the upload rules check stays at hand (Tree.ReadHead).
+			head := bytes.Clone(b.data[:min(len(b.data), upload.ImageHeadLen)])
+			files[p] = &blob{mode: b.mode, oid: b.oid, size: b.size, head: head}
 		}
 	}
 	st := &state{commit: commit, tree: newTree(s.repo, commit, now, files), snap: withRevision(snap, commit)}

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -558,4 +560,47 @@ func testIgnoresTheUsersGitConfiguration(t *testing.T, opts Options) {
 	if hooks := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "config", "core.hooksPath"); hooks != filepath.Join(s.Dir(), "hooks") {
 		t.Fatalf("core.hooksPath %q", hooks)
 	}
+}
+
+// TestReadHead gives the first bytes of an image the upload rules check:
+// from the blob just published (kept when its data is dropped), and from
+// git after a reopen.
+func TestReadHead(t *testing.T) {
+	eachBackend(t, func(t *testing.T, opts Options) {
+		dir := filepath.Join(t.TempDir(), "blog.git")
+		s, err := Open(context.Background(), dir, sample.FS(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := uploadtest.Image("images/a.png", 100<<10)
+		img[20] = 'x' // something past the signature to compare
+		var c Change
+		c.Put("images/a.png", img)
+		if _, err := s.Apply(context.Background(), c, alice); err != nil {
+			t.Fatal(err)
+		}
+		check := func(s *Store) {
+			t.Helper()
+			for _, n := range []int{0, 4, 512, 200 << 10} {
+				got, err := s.Files().ReadHead("images/a.png", n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := img[:min(n, len(img))]; !bytes.Equal(got, want) {
+					t.Fatalf("ReadHead(%d): %d bytes, want the first %d", n, len(got), len(want))
+				}
+			}
+			if _, err := s.Files().ReadHead("images/none.png", 4); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("ReadHead of a missing file: %v", err)
+			}
+		}
+		check(s)
+		s.Close()
+		s, err = Open(context.Background(), dir, sample.FS(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		check(s)
+	})
 }

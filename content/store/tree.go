@@ -9,6 +9,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,6 +28,9 @@ type blob struct {
 	oid  string // object id; "" for a file of a candidate not yet written
 	size int64
 	data []byte // the contents, or nil when not held in memory (read from git on demand)
+
+	headMu sync.Mutex
+	head   []byte // the first bytes of a blob not held in memory, once read (ReadHead)
 }
 
 // Tree is a read-only view of the files of one state of the blog: a
@@ -113,6 +117,31 @@ func (t *Tree) ReadFile(name string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
 	return bytes.Clone(data), nil
+}
+
+// ReadHead returns the first n bytes of the named file (all of a shorter
+// one). For a file read from git it keeps them with the blob, which
+// successive states share, so upload.Rules.CheckTree reads each image from
+// git once, not at every publish. It implements upload.HeadReader.
+func (t *Tree) ReadHead(name string, n int) ([]byte, error) {
+	b, ok := t.files[name]
+	if !fs.ValidPath(name) || !ok {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
+	n = max(n, 0)
+	if b.data != nil || b.size == 0 {
+		return bytes.Clone(b.data[:min(n, len(b.data))]), nil
+	}
+	b.headMu.Lock()
+	defer b.headMu.Unlock()
+	if len(b.head) < n && int64(len(b.head)) < b.size {
+		data, err := t.contents(b)
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+		b.head = bytes.Clone(data[:min(n, len(data))])
+	}
+	return bytes.Clone(b.head[:min(n, len(b.head))]), nil
 }
 
 // Stat describes the named file or folder.

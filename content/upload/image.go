@@ -86,7 +86,22 @@ func CheckImage(file string, head []byte) *content.Problem {
 
 // readHead reads the first ImageHeadLen bytes of the file at p in fsys, or
 // all of it when shorter.
+// HeadReader is a file system that can return the first bytes of a file
+// without reading it all, or from a cache: content/store's trees keep the
+// heads of the images they read from git, so publishing to a blog with many
+// images does not read every image again. CheckTree uses it when fsys has
+// it.
+type HeadReader interface {
+	// ReadHead returns the first n bytes of the named file, or all of a
+	// shorter one.
+	ReadHead(name string, n int) ([]byte, error)
+}
+
+// readHead returns the first ImageHeadLen bytes of the file at p.
 func readHead(fsys fs.FS, p string) ([]byte, error) {
+	if hr, ok := fsys.(HeadReader); ok {
+		return hr.ReadHead(p, ImageHeadLen)
+	}
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
