@@ -382,29 +382,11 @@ func (p *detailPage) SetSize(w, h int) {
 }
 
 func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
-	k := p.d.keys
-	switch msg := msg.(type) {
-	case tea.MouseWheelMsg:
-		p.vp, _ = p.vp.Update(msg)
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, k.Up):
-			p.vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			p.vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			p.vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			p.vp.PageDown()
-		case key.Matches(msg, k.Top):
-			p.vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			p.vp.GotoBottom()
-		case key.Matches(msg, k.OpenPost):
-			if p.post != nil {
-				return send(openPostMsg{post: p.post})
-			}
-		}
+	if scroll(&p.vp, msg, p.d.keys) {
+		return nil
+	}
+	if msg, ok := msg.(tea.KeyPressMsg); ok && key.Matches(msg, p.d.keys.OpenPost) && p.post != nil {
+		return send(openPostMsg{post: p.post})
 	}
 	return nil
 }

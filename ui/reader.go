@@ -302,27 +302,16 @@ func (r *reader) Update(msg tea.Msg) tea.Cmd {
 	if r.input != nil {
 		return r.updateSearch(msg)
 	}
+	if scroll(&r.vp, msg, k) {
+		return nil
+	}
 	switch msg := msg.(type) {
-	case tea.MouseWheelMsg:
-		r.vp, _ = r.vp.Update(msg)
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, k.Up):
-			r.vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			r.vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			r.vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			r.vp.PageDown()
 		case key.Matches(msg, k.HalfUp):
 			r.vp.HalfPageUp()
 		case key.Matches(msg, k.HalfDown):
 			r.vp.HalfPageDown()
-		case key.Matches(msg, k.Top):
-			r.vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			r.vp.GotoBottom()
 		case key.Matches(msg, k.Search):
 			r.input = newInput(r.d, r.d.msgs.searchPrompt, 0)
 			r.input.SetWidth(r.searchWidth())
