@@ -153,6 +153,15 @@ func BenchmarkValidatePush1000Posts(b *testing.B) {
 // first bytes, which must not mean reading every image from git again at
 // each publish.
 func BenchmarkApplyWithImages(b *testing.B) {
+	src := imageBlog(b)
+	benchBackends(b, func(b *testing.B, opts Options) {
+		s := openTest(b, os.DirFS(src), opts)
+		benchApply(b, s, "bench")
+	})
+}
+
+// imageBlog writes a blog of 100 posts and 200 PNG images of 256 KiB.
+func imageBlog(b *testing.B) string {
 	src := b.TempDir()
 	generateBlog(b, src, 100)
 	images := map[string]string{}
@@ -161,8 +170,28 @@ func BenchmarkApplyWithImages(b *testing.B) {
 		images[name] = string(uploadtest.Image(name, 256<<10))
 	}
 	writeFiles(b, src, images)
-	benchBackends(b, func(b *testing.B, opts Options) {
-		s := openTest(b, os.DirFS(src), opts)
-		benchApply(b, s, "bench")
-	})
+	return src
+}
+
+// BenchmarkValidatePushWithImages checks a push of the image blog's main:
+// onto itself, where every image is the published one and is not read
+// again, and as a first push (no published main), where every image is.
+func BenchmarkValidatePushWithImages(b *testing.B) {
+	s := openTest(b, os.DirFS(imageBlog(b)), Options{})
+	head := mainOf(b, s.Dir())
+	for _, bench := range []struct{ name, old string }{
+		{"unchanged", head},
+		{"all-new", strings.Repeat("0", len(head))},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			updates := []RefUpdate{{Old: bench.old, New: head, Ref: mainRef}}
+			defer reportCPU(b)()
+			for b.Loop() {
+				problems, err := ValidatePush(context.Background(), s.Dir(), updates, os.Environ())
+				if err != nil || hasErrors(problems) {
+					b.Fatal(problems, err)
+				}
+			}
+		})
+	}
 }

@@ -122,7 +122,7 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 		case isZero(u.New):
 			problems = append(problems, content.Problem{Message: "main cannot be deleted"})
 		default:
-			ps, err := validateCommit(ctx, r, rules, u.New)
+			ps, err := validateCommit(ctx, r, rules, u.Old, u.New)
 			if err != nil {
 				return nil, err
 			}
@@ -132,13 +132,28 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 	return problems, nil
 }
 
-// validateCommit checks the tree of commit as a publish would.
-func validateCommit(ctx context.Context, r repo, rules upload.Rules, commit string) ([]content.Problem, error) {
+// validateCommit checks the tree of commit as a publish would. Images that
+// old (the published main, when not zero) already has, unchanged, were
+// checked when they were published and are not read again.
+func validateCommit(ctx context.Context, r repo, rules upload.Rules, old, commit string) ([]content.Problem, error) {
 	tree, err := readTree(ctx, r, commit, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the pushed tree: %w", err)
 	}
-	problems := rules.CheckTree(tree)
+	published := map[string]string{} // path → blob id in old
+	if !isZero(old) {
+		entries, err := r.lsTree(ctx, old)
+		if err != nil {
+			return nil, fmt.Errorf("read the published tree: %w", err)
+		}
+		for _, e := range entries {
+			published[e.path] = e.oid
+		}
+	}
+	problems := rules.CheckChanges(tree, func(p string) bool {
+		b := tree.files[p]
+		return b != nil && b.oid != "" && published[p] == b.oid
+	})
 	if hasErrors(problems) {
 		return problems, nil
 	}

@@ -371,3 +371,32 @@ func TestRunHookInput(t *testing.T) {
 		t.Fatalf("unknown hook: exit %d, %q", code, stderr.String())
 	}
 }
+
+// TestPushRefusesAFakeImage: a push onto a published main still checks the
+// images it adds or changes (only unchanged ones are taken as checked).
+func TestPushRefusesAFakeImage(t *testing.T) {
+	s, clone := pushSetup(t, Options{})
+	writeFiles(t, clone, map[string]string{"images/good.png": string(uploadtest.Image("good.png", 2000))})
+	mustGit(t, clone, "add", "-A")
+	mustGit(t, clone, "commit", "--quiet", "-m", "good image")
+	if out, err := push(clone, alice, "origin", "main"); err != nil {
+		t.Fatalf("push of a good image refused: %v\n%s", err, out)
+	}
+	before := mainOf(t, s.Dir())
+	writeFiles(t, clone, map[string]string{"images/fake.png": "not a picture at all\n"})
+	mustGit(t, clone, "add", "-A")
+	mustGit(t, clone, "commit", "--quiet", "-m", "fake image")
+	out, err := push(clone, alice, "origin", "main")
+	if err == nil {
+		t.Fatalf("push of a fake image accepted:\n%s", out)
+	}
+	if want := "remote: images/fake.png: not a PNG image"; !strings.Contains(out, want) {
+		t.Errorf("push output lacks %q:\n%s", want, out)
+	}
+	if strings.Contains(out, "images/good.png") {
+		t.Errorf("the published image was reported:\n%s", out)
+	}
+	if mainOf(t, s.Dir()) != before {
+		t.Fatal("main moved")
+	}
+}

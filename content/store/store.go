@@ -479,24 +479,27 @@ func readTree(ctx context.Context, r repo, commit string, prev *state) (*Tree, e
 	if err != nil {
 		return nil, err
 	}
+	// Blobs are immutable: the previous state's are reused by id, with the
+	// contents and image heads they hold.
 	known := make(map[string]*blob)
 	if prev != nil {
 		for _, b := range prev.tree.files {
-			if b.data != nil {
+			if b.oid != "" {
 				known[b.oid] = b
 			}
 		}
 	}
 	files := make(map[string]*blob, len(entries))
 	var need []string
+	var fresh []*blob // text blobs made here, to be filled; known ones are never changed
 	for _, e := range entries {
 		b := &blob{mode: e.mode, oid: e.oid, size: e.size}
-		if k := known[e.oid]; k != nil && k.mode == e.mode {
+		switch k := known[e.oid]; {
+		case k != nil && k.mode == e.mode && (k.data != nil || !upload.IsText(e.path)):
 			b = k
-		} else if e.mode == modeFile || e.mode == modeExecutable {
-			if upload.IsText(e.path) {
-				need = append(need, e.oid)
-			}
+		case (e.mode == modeFile || e.mode == modeExecutable) && upload.IsText(e.path):
+			need = append(need, e.oid)
+			fresh = append(fresh, b)
 		}
 		files[e.path] = b
 	}
@@ -504,10 +507,8 @@ func readTree(ctx context.Context, r repo, commit string, prev *state) (*Tree, e
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range files {
-		if d, ok := datas[b.oid]; ok && b.data == nil {
-			b.data = d
-		}
+	for _, b := range fresh {
+		b.data = datas[b.oid]
 	}
 	return newTree(r, commit, when, files), nil
 }

@@ -110,7 +110,15 @@ func (r Rules) Target(p string) (int64, error) {
 // It reads the files the blog reads as text and the first ImageHeadLen
 // bytes of each image (through fsys.Open); the others are checked from
 // their fs.FileInfo.
-func (r Rules) CheckTree(fsys fs.FS) []content.Problem {
+func (r Rules) CheckTree(fsys fs.FS) []content.Problem { return r.CheckChanges(fsys, nil) }
+
+// CheckChanges is CheckTree for a candidate that changes a published tree:
+// an image for which unchanged reports true is the one already published,
+// which was checked then, so its contents are not read again (a push to a
+// blog of many images need not read them all). Everything else, names,
+// kinds and sizes of every file included, is checked as CheckTree does. A
+// nil unchanged checks everything.
+func (r Rules) CheckChanges(fsys fs.FS, unchanged func(name string) bool) []content.Problem {
 	lim := r.Limits.withDefaults()
 	var problems []content.Problem
 	var total int64
@@ -150,7 +158,7 @@ func (r Rules) CheckTree(fsys fs.FS) []content.Problem {
 				"%s is over the %s limit for %s", FormatSize(info.Size()), FormatSize(limit), kindName(kind))})
 			return nil
 		}
-		if kind == content.FileImage {
+		if kind == content.FileImage && (unchanged == nil || !unchanged(p)) {
 			head, err := readHead(fsys, p)
 			if err != nil {
 				problems = append(problems, content.Problem{File: p, Message: "cannot read: " + err.Error()})
