@@ -74,7 +74,8 @@ type testServer struct {
 }
 
 // startServer serves lib on 127.0.0.1:0 until the test ends.
-func startServer(t *testing.T, lib *content.Library, idle time.Duration) *testServer {
+// hostSigner returns a fresh ed25519 host key.
+func hostSigner(t *testing.T) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -84,7 +85,13 @@ func startServer(t *testing.T, lib *content.Library, idle time.Duration) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	return signer
+}
+
+// newServer returns a server for lib, not yet serving, and a listener on
+// 127.0.0.1 for it.
+func newServer(t *testing.T, signer gossh.Signer, lib *content.Library, idle time.Duration, logs *syncBuffer) (*Server, net.Listener) {
+	t.Helper()
 	s, err := New(Config{
 		HostSigners: []gossh.Signer{signer},
 		Library:     lib,
@@ -99,6 +106,13 @@ func startServer(t *testing.T, lib *content.Library, idle time.Duration) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, ln
+}
+
+func startServer(t *testing.T, lib *content.Library, idle time.Duration) *testServer {
+	t.Helper()
+	logs := &syncBuffer{}
+	s, ln := newServer(t, hostSigner(t), lib, idle, logs)
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ln) }()
 	t.Cleanup(func() {
@@ -543,29 +557,12 @@ func TestNewWritesNoFiles(t *testing.T) {
 // started yet: Serve must return nil promptly, Shutdown must not wait out its
 // deadline, and -race must see no race inside charm.land/ssh.
 func TestStopRightAfterServe(t *testing.T) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := hostSigner(t)
 	for i := range 2000 {
-		s, err := New(Config{
-			HostSigners: []gossh.Signer{signer},
-			Library:     content.NewLibrary(testSnapshot()),
-			Renderer:    bodyRenderer{},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, ln := newServer(t, signer, content.NewLibrary(testSnapshot()), 0, &syncBuffer{})
 		served := make(chan error, 1)
 		go func() { served <- s.Serve(ln) }()
+		var err error
 		if i%2 == 0 {
 			err = s.Close()
 		} else {
