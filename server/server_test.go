@@ -17,10 +17,12 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/ui/paint"
 )
 
 // bodyRenderer is a ui.Renderer returning the Markdown as it is.
@@ -466,7 +468,7 @@ func TestPublishNeverBlocksAndLeaksNothing(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		p := tea.NewProgram(idle{}, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard))
 		s := &fakeSession{}
-		if ps.add(s, p, cancel) == nil {
+		if ps.add(s, p, paint.New(io.Discard, 80, 24, colorprofile.TrueColor), cancel) == nil {
 			t.Fatal("add refused before quitAll")
 		}
 		entries = append(entries, entry{s, cancel})
@@ -513,7 +515,7 @@ func TestPublishNeverBlocksAndLeaksNothing(t *testing.T) {
 	}, func() string { return "delivery goroutines still running after their sessions ended" })
 
 	ps.quitAll()
-	if ps.add(&fakeSession{}, tea.NewProgram(idle{}), func() {}) != nil {
+	if ps.add(&fakeSession{}, tea.NewProgram(idle{}), paint.New(io.Discard, 80, 24, colorprofile.TrueColor), func() {}) != nil {
 		t.Error("add accepted a program after quitAll")
 	}
 }

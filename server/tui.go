@@ -9,9 +9,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	bm "charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/ui"
+	"github.com/sshblog/sshblog/ui/paint"
 )
 
 // goodbye is written to a reader's terminal when the server shutting down
@@ -20,6 +22,9 @@ const goodbye = "sshblog: the server is shutting down; please come back in a mom
 
 // newProgram builds the terminal UI for one interactive session. It returns
 // nil, and the session gets no UI, when the server is shutting down.
+//
+// The UI is drawn by paint, not by Bubble Tea's own renderer, which keeps
+// two cell buffers of the whole window per session (see package paint).
 func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 	pty, _, _ := sess.Pty()
 	snap := s.library.Snapshot()
@@ -30,17 +35,23 @@ func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 		Width:    pty.Window.Width,
 		Height:   pty.Window.Height,
 	})
+	// The colour profile as the Bubble Tea middleware works it out for an
+	// emulated PTY (its options send it to the program too, but only after
+	// the first frame is drawn).
+	profile := colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term))
+	screen := paint.New(sess, pty.Window.Width, pty.Window.Height, profile)
 	// The program's own context, cancelled when the session is forgotten,
 	// guarantees that a snapshot still being sent to it is given up.
 	ctx, cancel := context.WithCancel(context.Background())
 	opts := append(bm.MakeOptions(sess), // session I/O, colour profile from the client's TERM and env, window size
 		tea.WithContext(ctx),
+		tea.WithoutRenderer(), // paint draws the screen
 		// The server handles SIGINT/SIGTERM (graceful shutdown); one signal
 		// handler per session would also cost a goroutine each.
 		tea.WithoutSignalHandler(),
 	)
-	p := tea.NewProgram(model, opts...)
-	lp := s.programs.add(sess, p, cancel)
+	p := tea.NewProgram(paint.Wrap(model, screen), opts...)
+	lp := s.programs.add(sess, p, screen, cancel)
 	if lp == nil {
 		cancel()
 		return nil
@@ -54,13 +65,15 @@ func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 	return p
 }
 
-// trackProgram wraps the Bubble Tea middleware: when the session ends, its
-// program is forgotten (no more snapshots are sent to it), and if the server
-// is shutting down the reader is told why the UI went away.
+// trackProgram wraps the Bubble Tea middleware: when the session's program
+// has ended, its screen is restored and it is forgotten (no more snapshots
+// are sent to it), and if the server is shutting down the reader is told
+// why the UI went away.
 func (s *Server) trackProgram(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		defer s.programs.remove(sess)
+		defer s.programs.remove(sess) // also when next panics; then a no-op
 		next(sess)
+		s.programs.remove(sess)
 		if s.programs.isClosed() {
 			_, _ = fmt.Fprint(sess, goodbye)
 		}
@@ -106,6 +119,7 @@ type programs struct {
 // by programs.mu.
 type liveProgram struct {
 	program *tea.Program
+	screen  *paint.Terminal
 	cancel  context.CancelFunc
 	pending *content.Snapshot // newest snapshot not yet handed to program
 	sending bool              // a goroutine is delivering pending
@@ -115,19 +129,22 @@ func newPrograms() *programs {
 	return &programs{live: make(map[ssh.Session]*liveProgram)}
 }
 
-// add lists p as sess's program; it returns nil once the set is closed.
-func (ps *programs) add(sess ssh.Session, p *tea.Program, cancel context.CancelFunc) *liveProgram {
+// add lists p, drawn on screen, as sess's program; it returns nil once the
+// set is closed.
+func (ps *programs) add(sess ssh.Session, p *tea.Program, screen *paint.Terminal, cancel context.CancelFunc) *liveProgram {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if ps.closed {
 		return nil
 	}
-	lp := &liveProgram{program: p, cancel: cancel}
+	lp := &liveProgram{program: p, screen: screen, cancel: cancel}
 	ps.live[sess] = lp
 	return lp
 }
 
-// remove forgets sess's program, if any, and releases its delivery goroutine.
+// remove forgets sess's program, if any, releases its delivery goroutine
+// and restores its screen. Call it once the program has returned: until
+// then its event loop owns the screen.
 func (ps *programs) remove(sess ssh.Session) {
 	ps.mu.Lock()
 	lp := ps.live[sess]
@@ -135,6 +152,7 @@ func (ps *programs) remove(sess ssh.Session) {
 	ps.mu.Unlock()
 	if lp != nil {
 		lp.cancel()
+		_ = lp.screen.Close() // the session may be gone already
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"io"
 	"net"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -50,11 +52,19 @@ type screen struct {
 // openScreen starts a PTY shell session of width x height on c.
 func openScreen(t *testing.T, c *gossh.Client, width, height int) *screen {
 	t.Helper()
+	return openScreenOn(t, c, vt.NewEmulator(width, height))
+}
+
+// openScreenOn starts a PTY shell session on c shown on emu, which answers
+// the program's queries.
+func openScreenOn(t *testing.T, c *gossh.Client, emu *vt.Emulator) *screen {
+	t.Helper()
+	width, height := emu.Width(), emu.Height()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &screen{sess: sess, emu: vt.NewEmulator(width, height), done: make(chan struct{})}
+	s := &screen{sess: sess, emu: emu, done: make(chan struct{})}
 	stdin, err := sess.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -275,13 +285,51 @@ func TestReadTheBlogWithAGoClient(t *testing.T) {
 	m.Library.Publish(withPost(m.Library.Snapshot(), fresh))
 	sc.waitFor(t, fresh.Title, postTitle)
 
-	// q at the top quits, and the session ends cleanly.
+	// q at the top quits, and the session ends cleanly, the terminal
+	// back as it was: main screen, cursor shown, mouse reports off.
 	sc.press(t, "q")
 	if err := sc.wait(t); err != nil {
 		t.Fatalf("session ended with %v, want exit status 0\nscreen:\n%s", err, sc.text())
 	}
+	sc.mu.Lock()
+	if sc.emu.IsAltScreen() || sc.emu.CursorHidden() {
+		t.Errorf("after quitting: alternate screen %v, cursor hidden %v", sc.emu.IsAltScreen(), sc.emu.CursorHidden())
+	}
+	sc.mu.Unlock()
+	if raw := sc.raw(); strings.LastIndex(raw, ansi.ResetModeMouseButtonEvent) < strings.LastIndex(raw, ansi.SetModeMouseButtonEvent) {
+		t.Error("mouse reports left on after quitting")
+	}
 	waitUntil(t, waitTimeout, func() bool { return strings.Contains(logs.String(), "term=xterm-256color") },
 		func() string { return "no session log line:\n" + logs.String() })
+}
+
+// TestTheUIFollowsTheTerminalsBackground reads the blog on a dark and on a
+// light terminal: the UI asks each for its background colour and draws the
+// site title in the theme's colour.
+func TestTheUIFollowsTheTerminalsBackground(t *testing.T) {
+	m, _ := bootMain(t, t.TempDir())
+	c := dialMain(t, m)
+	dark := openScreen(t, c, 80, 24)
+	lightEmu := vt.NewEmulator(80, 24)
+	lightEmu.SetDefaultBackgroundColor(color.White)
+	light := openScreenOn(t, c, lightEmu)
+	dark.waitFor(t, siteTitle)
+	light.waitFor(t, siteTitle)
+	// The title starts in the second column of the first row.
+	titleColour := func(s *screen) color.Color {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if cell := s.emu.CellAt(1, 0); cell != nil {
+			return cell.Style.Fg
+		}
+		return nil
+	}
+	waitUntil(t, waitTimeout, func() bool {
+		d, l := titleColour(dark), titleColour(light)
+		return d != nil && l != nil && d != l
+	}, func() string {
+		return fmt.Sprintf("the title has colour %v on the dark terminal and %v on the light one", titleColour(dark), titleColour(light))
+	})
 }
 
 func portOf(t *testing.T, m *Main) string {

@@ -1,0 +1,315 @@
+package paint
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+)
+
+// term is a Terminal drawing on a terminal emulator, with every write kept.
+type term struct {
+	*Terminal
+	emu    *vt.Emulator
+	writes []string
+	modes  map[ansi.Mode]bool // DEC modes as the emulator last saw them
+}
+
+func newTerm(width, height int, profile colorprofile.Profile) *term {
+	tt := &term{emu: vt.NewEmulator(width, height), modes: map[ansi.Mode]bool{}}
+	tt.emu.SetCallbacks(vt.Callbacks{
+		EnableMode:  func(m ansi.Mode) { tt.modes[m] = true },
+		DisableMode: func(m ansi.Mode) { tt.modes[m] = false },
+	})
+	tt.Terminal = New(writerFunc(func(p []byte) (int, error) {
+		tt.writes = append(tt.writes, string(p))
+		return tt.emu.Write(p)
+	}), width, height, profile)
+	return tt
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func (tt *term) resize(width, height int) {
+	tt.emu.Resize(width, height)
+	tt.Resize(width, height)
+}
+
+func (tt *term) draw(t *testing.T, content string) bool {
+	t.Helper()
+	wrote, err := tt.Draw(tea.View{Content: content, MouseMode: tea.MouseModeCellMotion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wrote
+}
+
+// want is the text a width x height screen shows for content: its first
+// height lines, each cut to width cells, as the emulator prints a screen.
+func want(content string, width, height int) string {
+	lines := strings.Split(content, "\n")
+	rows := make([]string, height)
+	for i := range rows {
+		if i < len(lines) {
+			rows[i] = ansi.Strip(ansi.Truncate(lines[i], width, ""))
+		}
+	}
+	return uv.TrimSpace(strings.Join(rows, "\n"))
+}
+
+func TestDrawShowsTheFrame(t *testing.T) {
+	tt := newTerm(20, 4, colorprofile.TrueColor)
+	frame := "title\n你好，世界。\n" + lipgloss.NewStyle().Bold(true).Render("bold") + " plain"
+	if !tt.draw(t, frame) {
+		t.Fatal("the first frame wrote nothing")
+	}
+	if got, w := tt.emu.String(), want(frame, 20, 4); got != w {
+		t.Errorf("screen:\n%s\nwant:\n%s", got, w)
+	}
+	if !tt.emu.IsAltScreen() {
+		t.Error("not in the alternate screen")
+	}
+	if !tt.emu.CursorHidden() {
+		t.Error("text cursor shown")
+	}
+	if !tt.modes[ansi.ModeMouseButtonEvent] || !tt.modes[ansi.ModeMouseExtSgr] || !tt.modes[ansi.ModeBracketedPaste] {
+		t.Errorf("modes = %v, want mouse button events, SGR mouse and bracketed paste", tt.modes)
+	}
+	// The style ends with its line: the text after it is plain.
+	if c := tt.emu.CellAt(5, 2); c == nil || c.Style.Attrs != 0 {
+		t.Errorf("cell after the bold word: %+v, want plain", c)
+	}
+}
+
+func TestDrawWritesOnlyWhatChanged(t *testing.T) {
+	tt := newTerm(30, 5, colorprofile.TrueColor)
+	tt.draw(t, "one\ntwo\nthree\nfour\nfive")
+	if tt.draw(t, "one\ntwo\nthree\nfour\nfive") {
+		t.Errorf("an unchanged frame wrote %q", tt.writes[len(tt.writes)-1])
+	}
+	n := len(tt.writes)
+	tt.draw(t, "one\ntwo\nTHREE\nfour\nfive")
+	if len(tt.writes) != n+1 {
+		t.Fatalf("%d writes for one frame", len(tt.writes)-n)
+	}
+	w := tt.writes[n]
+	if strings.Count(w, "\x1b[") > 4 || !strings.Contains(w, ansi.CursorPosition(1, 3)+"THREE") {
+		t.Errorf("a one-line change wrote %q: want the third row only", w)
+	}
+	if got := tt.emu.String(); got != "one\ntwo\nTHREE\nfour\nfive" {
+		t.Errorf("screen:\n%s", got)
+	}
+	// Shorter lines leave nothing of the longer ones behind.
+	tt.draw(t, "1\n\n3")
+	if got := tt.emu.String(); got != want("1\n\n3", 30, 5) {
+		t.Errorf("screen after shorter lines:\n%q", got)
+	}
+}
+
+func TestDrawCutsTheFrameToTheScreen(t *testing.T) {
+	tt := newTerm(6, 2, colorprofile.TrueColor)
+	tt.draw(t, "abcdefghij\n一二三四\nthird line, past the bottom")
+	if got := tt.emu.String(); got != "abcdef\n一二三" {
+		t.Errorf("screen:\n%s", got)
+	}
+	if pos := tt.emu.CursorPosition(); pos.Y != 1 {
+		t.Errorf("cursor on row %d: the screen scrolled", pos.Y)
+	}
+	// A full row keeps its last column.
+	tt.draw(t, "123456\nabcdef")
+	if got := tt.emu.String(); got != "123456\nabcdef" {
+		t.Errorf("full rows:\n%s", got)
+	}
+}
+
+func TestResizeRedrawsEverything(t *testing.T) {
+	tt := newTerm(10, 3, colorprofile.TrueColor)
+	tt.draw(t, "a\nb\nc")
+	// A terminal may reflow or clear its screen on resize: the emulator's
+	// is cleared here, and the same frame must come back whole.
+	tt.emu.WriteString("\x1b[2J")
+	tt.resize(12, 3)
+	if !tt.draw(t, "a\nb\nc") {
+		t.Fatal("nothing written after a resize")
+	}
+	if got := tt.emu.String(); got != "a\nb\nc" {
+		t.Errorf("screen after resize:\n%s", got)
+	}
+}
+
+func TestCloseRestoresTheTerminal(t *testing.T) {
+	tt := newTerm(10, 3, colorprofile.TrueColor)
+	if err := tt.Close(); err != nil || len(tt.writes) != 0 {
+		t.Fatalf("Close before any frame wrote %q (err %v)", tt.writes, err)
+	}
+	tt.emu.WriteString("shell$ ")
+	if _, err := tt.Draw(tea.View{Content: "ui", MouseMode: tea.MouseModeCellMotion, WindowTitle: "blog"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if tt.emu.IsAltScreen() || tt.emu.CursorHidden() {
+		t.Errorf("after Close: alternate screen %v, cursor hidden %v", tt.emu.IsAltScreen(), tt.emu.CursorHidden())
+	}
+	for _, m := range []ansi.Mode{ansi.ModeMouseButtonEvent, ansi.ModeMouseExtSgr, ansi.ModeBracketedPaste} {
+		if tt.modes[m] {
+			t.Errorf("mode %v still set after Close", m)
+		}
+	}
+	if got := tt.emu.String(); got != want("shell$", 10, 3) {
+		t.Errorf("main screen after Close: %q", got)
+	}
+	last := tt.writes[len(tt.writes)-1]
+	for _, seq := range []string{ansi.ResetModifyOtherKeys, ansi.PopKittyKeyboard(1), ansi.SetWindowTitle("")} {
+		if !strings.Contains(last, seq) {
+			t.Errorf("Close wrote %q: no %q", last, seq)
+		}
+	}
+}
+
+func TestCursorAndModesFollowTheView(t *testing.T) {
+	tt := newTerm(10, 3, colorprofile.TrueColor)
+	v := tea.View{Content: "abc", Cursor: tea.NewCursor(2, 1)}
+	if _, err := tt.Draw(v); err != nil {
+		t.Fatal(err)
+	}
+	if tt.emu.CursorHidden() || tt.emu.CursorPosition() != (uv.Position{X: 2, Y: 1}) {
+		t.Errorf("cursor hidden %v at %v, want shown at 2,1", tt.emu.CursorHidden(), tt.emu.CursorPosition())
+	}
+	v.Cursor, v.MouseMode, v.DisableBracketedPasteMode = nil, tea.MouseModeAllMotion, true
+	if _, err := tt.Draw(v); err != nil {
+		t.Fatal(err)
+	}
+	if !tt.emu.CursorHidden() {
+		t.Error("cursor shown after the view dropped it")
+	}
+	if !tt.modes[ansi.ModeMouseAnyEvent] || tt.modes[ansi.ModeMouseButtonEvent] || tt.modes[ansi.ModeBracketedPaste] {
+		t.Errorf("modes = %v, want any-event mouse and no bracketed paste", tt.modes)
+	}
+}
+
+func TestColoursFollowTheProfile(t *testing.T) {
+	red := lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")).Render("red")
+	for _, tc := range []struct {
+		profile      colorprofile.Profile
+		want, reject string
+	}{
+		{colorprofile.TrueColor, "38;2;255;0;0", ""},
+		{colorprofile.ANSI256, "38;5;196", "38;2;"},
+		{colorprofile.ANSI, "91", "38;"},
+		{colorprofile.Ascii, "", "38;"},
+		{colorprofile.NoTTY, "", "38;"}, // as Ascii: the cursor still moves
+	} {
+		t.Run(tc.profile.String(), func(t *testing.T) {
+			tt := newTerm(10, 2, tc.profile)
+			tt.draw(t, "x\n"+red)
+			out := strings.Join(tt.writes, "")
+			if !strings.Contains(out, tc.want) || (tc.reject != "" && strings.Contains(out, tc.reject)) {
+				t.Errorf("wrote %q: want %q and no %q", out, tc.want, tc.reject)
+			}
+			if got := tt.emu.String(); got != "x\nred" {
+				t.Errorf("screen:\n%s", got)
+			}
+		})
+	}
+}
+
+func TestAWriteErrorStopsWriting(t *testing.T) {
+	calls := 0
+	tm := New(writerFunc(func([]byte) (int, error) {
+		calls++
+		return 0, fmt.Errorf("session closed")
+	}), 10, 2, colorprofile.TrueColor)
+	if _, err := tm.Draw(tea.View{Content: "a"}); err == nil {
+		t.Fatal("no error from a failed write")
+	}
+	if _, err := tm.Draw(tea.View{Content: "b"}); err == nil || calls != 1 {
+		t.Errorf("after a failed write: err %v, %d writes", err, calls)
+	}
+	if err := tm.Close(); err == nil || calls != 1 {
+		t.Errorf("Close after a failed write: err %v, %d writes", err, calls)
+	}
+}
+
+// TestRandomFramesShowTheLastOne draws random sequences of frames (wide and
+// narrow characters, styles, short, long and missing lines) at random
+// sizes on an emulator; after each frame the screen shows exactly it.
+func TestRandomFramesShowTheLastOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"a", "blog", " ", "  ", "你好", "。", "，", "「引用」", "2020年终总结", "ｗｉｄｅ", "-", "x"}
+	styles := []lipgloss.Style{
+		lipgloss.NewStyle(),
+		lipgloss.NewStyle().Bold(true),
+		lipgloss.NewStyle().Foreground(lipgloss.Color("#5f87ff")).Background(lipgloss.Color("236")),
+		lipgloss.NewStyle().Underline(true).Italic(true),
+	}
+	frame := func(width, height int) string {
+		lines := make([]string, rng.IntN(height+3))
+		for i := range lines {
+			var b strings.Builder
+			for range rng.IntN(width/2 + 2) {
+				b.WriteString(styles[rng.IntN(len(styles))].Render(words[rng.IntN(len(words))]))
+			}
+			lines[i] = b.String()
+		}
+		return strings.Join(lines, "\n")
+	}
+	for run := range 200 {
+		width, height := 1+rng.IntN(40), 1+rng.IntN(12)
+		tt := newTerm(width, height, colorprofile.ANSI256)
+		var last string
+		for step := range 6 {
+			if rng.IntN(4) == 0 {
+				width, height = 1+rng.IntN(40), 1+rng.IntN(12)
+				tt.resize(width, height)
+			}
+			switch rng.IntN(3) {
+			case 0: // a new frame
+				last = frame(width, height)
+			case 1: // one line changed
+				lines := strings.Split(last, "\n")
+				lines[rng.IntN(len(lines))] = frame(width, 1)
+				last = strings.Join(lines, "\n")
+			}
+			tt.draw(t, last)
+			if got, w := tt.emu.String(), want(last, width, height); got != w {
+				t.Fatalf("run %d step %d, %dx%d: screen\n%s\nwant\n%s\nframe %q", run, step, width, height, got, w, last)
+			}
+		}
+	}
+}
+
+func BenchmarkDraw(b *testing.B) {
+	// A reader's screen scrolled by one line: every row changes.
+	style := lipgloss.NewStyle().Foreground(lipgloss.Color("#d0d0d0"))
+	var lines []string
+	for i := range 60 {
+		lines = append(lines, style.Render(fmt.Sprintf("%03d 这是一行中文，和一些 English words 混在一起。", i)))
+	}
+	frames := []string{strings.Join(lines[:30], "\n"), strings.Join(lines[1:31], "\n")}
+	for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256} {
+		b.Run(p.String(), func(b *testing.B) {
+			var out bytes.Buffer
+			tm := New(&out, 100, 30, p)
+			b.ReportAllocs()
+			for i := range b.N {
+				out.Reset()
+				if _, err := tm.Draw(tea.View{Content: frames[i%2]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(out.Len()), "bytes/frame")
+		})
+	}
+}
