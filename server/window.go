@@ -7,12 +7,14 @@ import (
 )
 
 // The largest terminal a client may claim, in cells. A PTY request or a
-// window change carries any uint32 the client likes; Bubble Tea allocates
-// two cell buffers of the whole window (about 112 bytes a cell each), so a
-// claimed 0xffffffff x 0xffffffff, or even 10000x10000, made the server run
-// out of memory and die with every reader's session. 500x250 is larger than
-// any real terminal (a 4K screen with a small font is about 400x110) and
-// costs at most about 28 MB per session.
+// window change carries any uint32 the client likes, and the UI lays out and
+// keeps a frame of the whole window. Before package paint drew the UI,
+// Bubble Tea's renderer allocated two cell buffers of the window (about 112
+// bytes a cell each): a claimed 0xffffffff x 0xffffffff, or even
+// 10000x10000, made the server run out of memory and die with every
+// reader's session. Any code that sizes memory by the window needs this
+// bound. 500x250 is larger than any real terminal (a 4K screen with a small
+// font is about 400x110).
 const (
 	maxWindowWidth  = 500
 	maxWindowHeight = 250

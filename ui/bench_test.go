@@ -9,9 +9,11 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/ui/paint"
 )
 
 // sharedRenderer returns one string for every call, as the real renderer's
@@ -144,22 +146,30 @@ func (w *firstFrame) Write(p []byte) (int, error) {
 // BenchmarkProgramMemory holds b.N running Bubble Tea programs at 80x24, each
 // past its first frame, and reports the heap per program: the floor's
 // "hello" model, the same in the alternate screen, and this UI on the sample
-// blog's post list. SSH costs are the same for all and not in it.
+// blog's post list, drawn by Bubble Tea's renderer and by package paint (as
+// the server runs it). SSH costs are the same for all and not in it; time
+// per op is mostly the wait for the first frame.
 //
-// Measured: hello ~391 KB, hello in the alternate screen ~609 KB, the UI
-// ~619 KB. A full-screen frame costs ~220 KB of cell buffers in Bubble
-// Tea's renderer (about 114 bytes a cell), whatever the model; the UI's own
-// state adds ~10 KB.
+// Measured: hello ~391 KB, hello in the alternate screen ~608 KB, the UI
+// with Bubble Tea's renderer ~618 KB, the UI drawn by paint ~157 KB. Bubble
+// Tea's renderer keeps cell buffers of the window (about 114 bytes a cell),
+// whatever the model, and writes the first frame on its first tick (~18 ms
+// per op); paint keeps the frame's lines and writes it at once (~0.6 ms).
 func BenchmarkProgramMemory(b *testing.B) {
 	blog := seedBlog(b)
+	ui := func() tea.Model {
+		return New(Options{Snapshot: blog, Renderer: &wrapRenderer{}, Width: 80, Height: 24})
+	}
 	for _, tc := range []struct {
-		name  string
-		model func() tea.Model
-		mark  string
+		name    string
+		model   func() tea.Model
+		mark    string
+		painted bool // drawn by package paint, as the server does
 	}{
-		{"hello-floor", func() tea.Model { return helloModel{} }, "hello"},
-		{"hello-altscreen", func() tea.Model { return helloModel{altScreen: true} }, "hello"},
-		{"ui", func() tea.Model { return New(Options{Snapshot: blog, Renderer: &wrapRenderer{}}) }, "1/1"},
+		{"hello-floor", func() tea.Model { return helloModel{} }, "hello", false},
+		{"hello-altscreen", func() tea.Model { return helloModel{altScreen: true} }, "hello", false},
+		{"ui", ui, "1/1", false},
+		{"ui-painted", ui, "1/1", true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var before, after runtime.MemStats
@@ -171,8 +181,14 @@ func BenchmarkProgramMemory(b *testing.B) {
 				in, inW := io.Pipe()
 				out := &firstFrame{mark: tc.mark, done: make(chan struct{})}
 				done := out.done
-				p := tea.NewProgram(tc.model(), tea.WithInput(in), tea.WithOutput(out),
-					tea.WithWindowSize(80, 24), tea.WithoutSignalHandler())
+				opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out),
+					tea.WithWindowSize(80, 24), tea.WithoutSignalHandler()}
+				m := tc.model()
+				if tc.painted {
+					m = paint.Wrap(m, paint.New(out, 80, 24, colorprofile.TrueColor))
+					opts = append(opts, tea.WithoutRenderer())
+				}
+				p := tea.NewProgram(m, opts...)
 				go func() { _, _ = p.Run() }()
 				<-done
 				progs = append(progs, p)

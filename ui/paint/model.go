@@ -6,18 +6,26 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// FrameInterval is the least time between two frames: a burst of messages
-// (a wheel spun fast, a key held down) draws one frame per interval, the
-// last state, as Bubble Tea's renderer does at 60 frames a second.
+// FrameInterval is the time between frames in a burst of messages (a wheel
+// spun fast, a key held down): it draws one frame per interval, the last
+// state, as Bubble Tea's renderer does at 60 frames a second.
 const FrameInterval = time.Second / 60
+
+// Burst is how many frames may be drawn at once before FrameInterval
+// applies. Two, so that a key whose answer comes in two steps (a reader
+// opened at once, then its post's text from a rendering command) shows
+// both without waiting for the interval.
+const Burst = 2
 
 // Wrap returns a model that runs m and draws m's view on t. Run it in a
 // program made with tea.WithoutRenderer, whose event loop calls View after
 // Init and after every Update: that call is where the frame is drawn, at
-// once unless the last frame was drawn less than FrameInterval ago, in
-// which case a timer draws it when the interval is over. So a new session's
-// first screen is written as soon as the program starts, not on a render
-// tick, and a program with nothing new to show writes nothing.
+// once unless Burst frames were drawn within the last FrameInterval (a
+// token bucket, kept as the time the next frame is due), in which case a
+// timer draws it when it is due. So a new session's first screen is
+// written as soon as the program starts, not on a render tick, a key's
+// answer as soon as it is ready, and a program with nothing new to show
+// writes nothing.
 //
 // The wrapper keeps t's size and colour profile up to date from
 // tea.WindowSizeMsg and tea.ColorProfileMsg, and passes every message on to
@@ -30,8 +38,8 @@ func Wrap(m tea.Model, t *Terminal) tea.Model {
 type model struct {
 	inner tea.Model
 	term  *Terminal
-	drawn time.Time // when a frame was last written
-	hold  bool      // too soon since the last frame: View draws nothing
+	due   time.Time // when the next frame is due at the sustained rate
+	hold  bool      // too soon for a frame: View draws nothing
 	armed bool      // a drawMsg is on its way
 }
 
@@ -53,7 +61,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.inner, cmd = m.inner.Update(msg)
 	m.hold = false
-	if wait := FrameInterval - time.Since(m.drawn); wait > 0 {
+	if wait := time.Until(m.due) - (Burst-1)*FrameInterval; wait > 0 {
 		m.hold = true
 		if !m.armed {
 			m.armed = true
@@ -68,7 +76,11 @@ func (m *model) View() tea.View {
 		// A write error means the session is gone; the session's end stops
 		// the program, and the terminal writes nothing more meanwhile.
 		if wrote, _ := m.term.Draw(m.inner.View()); wrote {
-			m.drawn = time.Now()
+			now := time.Now()
+			if m.due.Before(now) {
+				m.due = now
+			}
+			m.due = m.due.Add(FrameInterval)
 		}
 	}
 	return tea.View{}
