@@ -247,7 +247,9 @@ func TestAWriteErrorStopsWriting(t *testing.T) {
 // sizes on an emulator; after each frame the screen shows exactly it.
 func TestRandomFramesShowTheLastOne(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	words := []string{"a", "blog", " ", "  ", "你好", "。", "，", "「引用」", "2020年终总结", "ｗｉｄｅ", "-", "x"}
+	// The last word leaves its style on, as a line cut inside a styled run
+	// may: it must not reach the next row or the erased rest of its own.
+	words := []string{"a", "blog", " ", "  ", "你好", "。", "，", "「引用」", "2020年终总结", "ｗｉｄｅ", "-", "x", "\x1b[44;1mopen"}
 	styles := []lipgloss.Style{
 		lipgloss.NewStyle(),
 		lipgloss.NewStyle().Bold(true),
@@ -285,6 +287,21 @@ func TestRandomFramesShowTheLastOne(t *testing.T) {
 			tt.draw(t, last)
 			if got, w := tt.emu.String(), want(last, width, height); got != w {
 				t.Fatalf("run %d step %d, %dx%d: screen\n%s\nwant\n%s\nframe %q", run, step, width, height, got, w, last)
+			}
+			// Every cell has the frame's character and style, as a fresh
+			// terminal given each line on its own row shows them.
+			ref := vt.NewEmulator(width, height)
+			for i, line := range strings.SplitN(last, "\n", height+1)[:min(height, strings.Count(last, "\n")+1)] {
+				_, _ = (&colorprofile.Writer{Forward: ref, Profile: colorprofile.ANSI256}).Write(
+					[]byte(ansi.CursorPosition(1, i+1) + ansi.Truncate(line, width, "") + ansi.ResetStyle))
+			}
+			for y := range height {
+				for x := range width {
+					got, w := tt.emu.CellAt(x, y), ref.CellAt(x, y)
+					if got.Content != w.Content || !got.Style.Equal(&w.Style) {
+						t.Fatalf("run %d step %d, cell %d,%d: %+v, want %+v\nframe %q", run, step, x, y, got, w, last)
+					}
+				}
 			}
 		}
 	}
