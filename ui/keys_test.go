@@ -576,6 +576,10 @@ func TestViewModes(t *testing.T) {
 	if reflect.ValueOf(d.m.Init()).Pointer() != reflect.ValueOf(tea.RequestBackgroundColor).Pointer() {
 		t.Fatal("Init does not ask for the background colour")
 	}
+	asked := New(Options{Snapshot: testBlog(), Width: 80, Height: 24, BackgroundAsked: true})
+	if asked.Init() != nil {
+		t.Fatal("Init asks for the background colour that the caller asked for")
+	}
 }
 
 func TestTheme(t *testing.T) {

@@ -32,6 +32,11 @@ type Options struct {
 	Renderer      Renderer
 	Plain         bool // NO_COLOR set or TERM=dumb: no colour at all
 	Width, Height int  // initial window size if known (may be 0)
+	// BackgroundAsked says that the caller has asked the terminal for its
+	// background colour itself (the server's painter does, with the first
+	// frame), so Init does not ask again. The answer comes to Update as a
+	// tea.BackgroundColorMsg either way.
+	BackgroundAsked bool
 }
 
 // SnapshotMsg tells the UI that a new snapshot of the blog was published.
@@ -60,6 +65,7 @@ type Model struct {
 	snap     *content.Snapshot
 	renderer Renderer
 	plain    bool
+	asked    bool // the terminal was asked for its background colour by the caller
 	theme    render.Theme
 	lang     string
 
@@ -95,7 +101,7 @@ func New(opts Options) *Model {
 	if opts.Plain {
 		theme = render.Plain
 	}
-	m := &Model{snap: s, renderer: r, plain: opts.Plain, theme: theme, lang: s.Site().Language}
+	m := &Model{snap: s, renderer: r, plain: opts.Plain, asked: opts.BackgroundAsked, theme: theme, lang: s.Site().Language}
 	m.d.msgs = messagesFor(m.lang)
 	m.d.keys = newKeyMap(m.d.msgs)
 	m.d.styles = newStyles(theme)
@@ -113,9 +119,9 @@ func (sourceRenderer) Render(_ content.Site, p *content.Post, _ int, _ render.Th
 }
 
 // Init asks the terminal for its background colour, to pick a dark or light
-// theme; until it answers, the theme is dark.
+// theme, unless Options.BackgroundAsked; until it answers, the theme is dark.
 func (m *Model) Init() tea.Cmd {
-	if m.plain {
+	if m.plain || m.asked {
 		return nil
 	}
 	return tea.RequestBackgroundColor

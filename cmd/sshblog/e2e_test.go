@@ -330,6 +330,11 @@ func TestTheUIFollowsTheTerminalsBackground(t *testing.T) {
 	}, func() string {
 		return fmt.Sprintf("the title has colour %v on the dark terminal and %v on the light one", titleColour(dark), titleColour(light))
 	})
+	// The question goes out once, with the first screen.
+	raw := light.raw()
+	if q := strings.Index(raw, ansi.RequestBackgroundColor); q < 0 || q > strings.Index(raw, siteTitle) || strings.Count(raw, ansi.RequestBackgroundColor) != 1 {
+		t.Errorf("the background colour was not asked once, before the first screen's title: %q", raw)
+	}
 }
 
 func portOf(t *testing.T, m *Main) string {

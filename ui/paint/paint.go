@@ -48,6 +48,7 @@ type Terminal struct {
 	paste   bool // bracketed paste is on
 	title   string
 	cursor  *tea.Cursor // the visible text cursor, nil when hidden
+	queries string      // terminal queries to write with the next frame
 
 	err error // the first write error; nothing is written after it
 }
@@ -84,6 +85,16 @@ func (t *Terminal) SetProfile(p colorprofile.Profile) {
 	}
 }
 
+// Ask queues query, an escape sequence that the terminal answers on its
+// input (such as ansi.RequestBackgroundColor), to be written with the next
+// frame. The program's input reader turns the answer into a message (a
+// tea.BackgroundColorMsg for that one). Asking through the Terminal, rather
+// than with a Bubble Tea command, sends the query with the first screen:
+// Bubble Tea writes queries only on its render ticks.
+func (t *Terminal) Ask(query string) {
+	t.queries += query
+}
+
 // Draw shows v: on the first call it switches to the alternate screen and
 // sets the modes v asks for; after that it writes the lines that differ
 // from the screen, and the modes that changed. It reports whether it wrote
@@ -108,6 +119,8 @@ func (t *Terminal) Draw(v tea.View) (bool, error) {
 		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor +
 			ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
 	}
+	b.WriteString(t.queries)
+	t.queries = ""
 	t.modes(&b, v)
 	t.lines = t.rows(&b, v.Content)
 	t.content = v.Content

@@ -3,6 +3,7 @@ package paint
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -29,6 +30,8 @@ func newTerm(width, height int, profile colorprofile.Profile) *term {
 		EnableMode:  func(m ansi.Mode) { tt.modes[m] = true },
 		DisableMode: func(m ansi.Mode) { tt.modes[m] = false },
 	})
+	// The emulator answers queries on a pipe, and blocks until they are read.
+	go func() { _, _ = io.Copy(io.Discard, tt.emu) }()
 	tt.Terminal = New(writerFunc(func(p []byte) (int, error) {
 		tt.writes = append(tt.writes, string(p))
 		return tt.emu.Write(p)
@@ -88,6 +91,16 @@ func TestDrawShowsTheFrame(t *testing.T) {
 	// The style ends with its line: the text after it is plain.
 	if c := tt.emu.CellAt(5, 2); c == nil || c.Style.Attrs != 0 {
 		t.Errorf("cell after the bold word: %+v, want plain", c)
+	}
+}
+
+func TestAskedQueriesGoWithTheNextFrame(t *testing.T) {
+	tt := newTerm(20, 2, colorprofile.TrueColor)
+	tt.Ask(ansi.RequestBackgroundColor)
+	tt.draw(t, "first")
+	tt.draw(t, "second")
+	if len(tt.writes) != 2 || !strings.Contains(tt.writes[0], ansi.RequestBackgroundColor) || strings.Contains(tt.writes[1], ansi.RequestBackgroundColor) {
+		t.Errorf("writes %q: want the query in the first frame only", tt.writes)
 	}
 }
 
