@@ -145,6 +145,22 @@ func TestDrawCutsTheFrameToTheScreen(t *testing.T) {
 	}
 }
 
+func TestOddSizes(t *testing.T) {
+	for _, size := range [][2]int{{0, 0}, {1, 1}, {0, 5}, {5, 0}, {-1, -1}, {500, 250}} {
+		var out bytes.Buffer
+		tm := New(&out, size[0], size[1], colorprofile.TrueColor)
+		for _, frame := range []string{"", "你好\nworld", strings.Repeat("界", 300)} {
+			if _, err := tm.Draw(tea.View{Content: frame}); err != nil {
+				t.Fatalf("%v: %v", size, err)
+			}
+		}
+		tm.Resize(size[1], size[0])
+		if _, err := tm.Draw(tea.View{Content: "x"}); err != nil {
+			t.Fatalf("%v: %v", size, err)
+		}
+	}
+}
+
 func TestResizeRedrawsEverything(t *testing.T) {
 	tt := newTerm(10, 3, colorprofile.TrueColor)
 	tt.draw(t, "a\nb\nc")
