@@ -112,12 +112,13 @@ func (t *Terminal) Draw(v tea.View) (bool, error) {
 	var b bytes.Buffer
 	if !t.started {
 		t.started = true
-		// The alternate screen (cleared on entry), no text cursor, and the
-		// key disambiguation Bubble Tea's own renderer asks for (xterm's
+		// The alternate screen, cleared, no text cursor, and the key
+		// disambiguation Bubble Tea's own renderer asks for (xterm's
 		// modifyOtherKeys and the first Kitty keyboard flag), which its input
 		// parser reads.
-		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor +
+		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + ansi.HideCursor +
 			ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+		t.lines = make([]string, t.height) // blank: blank rows need no writing
 	}
 	b.WriteString(t.queries)
 	t.queries = ""

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -87,6 +88,11 @@ func TestDrawShowsTheFrame(t *testing.T) {
 	}
 	if !tt.modes[ansi.ModeMouseButtonEvent] || !tt.modes[ansi.ModeMouseExtSgr] || !tt.modes[ansi.ModeBracketedPaste] {
 		t.Errorf("modes = %v, want mouse button events, SGR mouse and bracketed paste", tt.modes)
+	}
+	// The alternate screen starts blank: only the three rows of text are
+	// written.
+	if moves := regexp.MustCompile(`\x1b\[[0-9;]*H`).FindAllString(tt.writes[0], -1); len(moves) != 3 {
+		t.Errorf("first frame moved the cursor %d times, want 3 (one per line of text): %q", len(moves), tt.writes[0])
 	}
 	// The style ends with its line: the text after it is plain.
 	if c := tt.emu.CellAt(5, 2); c == nil || c.Style.Attrs != 0 {
