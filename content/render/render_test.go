@@ -293,6 +293,66 @@ func TestRenderTables(t *testing.T) {
 	}
 }
 
+// TestRenderTablesBreakCJKLikeText renders a table of Chinese text at
+// every width from its natural width down to 20 columns: its cells break as
+// the post's text does (no line of a cell begins with "，" or ends with
+// "（"), no line is wider than the window, and each column keeps its text,
+// in order.
+func TestRenderTablesBreakCJKLikeText(t *testing.T) {
+	const md = "| 书名 | 评价 | 次数 |\n|---|---|--:|\n" +
+		"| 数据密集型应用系统设计 | 这是一本非常好的书，推荐阅读。里面讲了很多分布式系统的知识，（包括复制、分区）等等。我读了两遍！见 [链接](https://example.com/a/b) | 1 |\n" +
+		"| 深入理解计算机系统 | 经典教材，**值得一读再读**。“好书”不厌百回读，熟读深思子自知。 | 22 |\n"
+	r := New(1 << 20)
+	p := &content.Post{Slug: "t", Body: md}
+	// columns splits the table's lines into the text of each column, its
+	// rule left out.
+	columns := func(out string) []string {
+		var cols []string
+		for _, line := range strings.Split(ansi.Strip(out), "\n") {
+			if strings.Trim(line, " ─┼-|") == "" {
+				continue
+			}
+			cells := strings.FieldsFunc(line, func(r rune) bool { return r == '│' || r == '|' })
+			for len(cols) < len(cells) {
+				cols = append(cols, "")
+			}
+			for k, c := range cells {
+				cols[k] += strings.ReplaceAll(c, " ", "")
+			}
+		}
+		return cols
+	}
+	for _, theme := range themes {
+		natural, err := r.Render(content.Site{}, p, 1000, theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := columns(natural)
+		if len(want) != 3 {
+			t.Fatalf("%s: %d columns at the natural width:\n%s", theme, len(want), natural)
+		}
+		for width := 20; width <= ansi.StringWidth(strings.Split(natural, "\n")[0])+4; width++ {
+			out, err := r.Render(content.Site{}, p, width, theme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := checkOutput(out, width, theme); err != nil {
+				t.Fatalf("%s/%d: %v", theme, width, err)
+			}
+			for _, line := range strings.Split(ansi.Strip(out), "\n") {
+				for _, cell := range strings.FieldsFunc(line, func(r rune) bool { return r == '│' || r == '|' }) {
+					if err := checkKinsoku(cell); err != nil {
+						t.Fatalf("%s/%d: cell %v:\n%s", theme, width, err, ansi.Strip(out))
+					}
+				}
+			}
+			if got := columns(out); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s/%d: columns\n%q\nwant\n%q\n%s", theme, width, got, want, ansi.Strip(out))
+			}
+		}
+	}
+}
+
 func TestRenderNarrow(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
@@ -510,6 +570,8 @@ func FuzzRender(f *testing.F) {
 		"# 标题\n\n中文\n中文。", "- a\n  - b\n\n  c", "> q\n> ```\n> code\n> ```", "| a | b |\n|---|---|\n| 1 | 2 |",
 		"<figure><img src=\"{{ site.url }}/a.jpg\"><figcaption>图</figcaption></figure>", "a<br>b &#27;[31m",
 		"```\n\tcode\n```", "[x](http://a.b/&#27;)", "1. a\n2. b\n\n---\n\nTerm\n: def",
+		"| 书名 | 评价 |\n|:-:|--:|\n| 数据密集型 | 很好，推荐。**粗**[l](http://x.y) |\n| a \\| b | `c` |",
+		"> - | x | y |\n>   |---|---|\n>   | 一二三四五六七八九十，一二三四五六七八九十。 | z |",
 	} {
 		f.Add(s, 40)
 	}
