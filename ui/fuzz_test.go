@@ -7,17 +7,23 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rivo/uniseg"
+
+	linebreak "github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/termsafe"
 )
 
-// FuzzWrap checks the UI's line breaker on content strings: no line is wider
-// than the width unless it is a single grapheme cluster, and only white space
-// is lost (invalid UTF-8 becomes U+FFFD).
+// FuzzWrap checks the UI's line breaker on content strings as they reach
+// the UI, sanitised by termsafe: no line is wider than the width (or
+// linebreak.MinWidth) unless it is a single grapheme cluster, no line begins with
+// closing punctuation unless the line before was cut inside a run wider than
+// a line, and only white space is lost (layout markers become U+FFFD).
 func FuzzWrap(f *testing.F) {
 	for _, s := range []string{
 		"", "hello world", "数据库系统内幕。推荐", "（括号）里", "a\nb\r\nc", "\t\ttabs",
 		"Computer Architecture: A Quantitative Approach",
 		"https://github.com/ray-project/ray/blob/master/python/ray/operator/operator.py#L83",
-		"👩‍👩‍👧 family 🇨🇳", "e\u0301\u0301", strings.Repeat("字", 300),
+		"👩‍👩‍👧 family 🇨🇳", "e\u0301\u0301", strings.Repeat("字", 300), "a\ufdd0b\ufdd2c",
+		"0\x9f00\xe2 0000\xf00 0",
 	} {
 		f.Add(s, 7)
 	}
@@ -26,24 +32,28 @@ func FuzzWrap(f *testing.F) {
 		if width < 1 {
 			width += 120
 		}
+		s = termsafe.String(s)
 		lines := wrap(s, width)
 		if len(lines) == 0 {
 			t.Fatal("no lines")
 		}
 		for _, l := range lines {
-			if w := ansi.StringWidth(l); w > width && uniseg.GraphemeClusterCount(l) > 1 {
+			if w := ansi.StringWidth(l); w > max(width, linebreak.MinWidth) && uniseg.GraphemeClusterCount(l) > 1 {
 				t.Fatalf("line %q is %d cells, width %d", l, w, width)
 			}
 		}
 		squash := func(s string) string {
 			return strings.Map(func(r rune) rune {
-				if unicode.IsSpace(r) {
+				switch {
+				case unicode.IsSpace(r):
 					return -1
+				case linebreak.IsMarker(r):
+					return '\uFFFD'
 				}
 				return r
 			}, s)
 		}
-		if got, want := squash(strings.Join(lines, "")), squash(strings.ToValidUTF8(s, "\uFFFD")); got != want {
+		if got, want := squash(strings.Join(lines, "")), squash(s); got != want {
 			t.Fatalf("lost text: %q became %q", want, got)
 		}
 	})

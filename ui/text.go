@@ -5,9 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/rivo/uniseg"
+
+	linebreak "github.com/sshblog/sshblog/content/render/wrap"
 )
 
 const ellipsis = "…"
@@ -20,79 +22,25 @@ func truncate(s string, width int) string {
 	return ansi.Truncate(s, width, ellipsis)
 }
 
-// wrap breaks plain text into lines of at most width cells at the line
-// break opportunities of UAX #14, so CJK text breaks between characters but
-// never before a closing mark such as "。" or after an opening one.
-// Hand-written because lipgloss and x/ansi wrap at spaces only and would cut
-// "。" onto the start of a line; the Markdown renderer has its own breaker
-// for post bodies, this one is for the short strings of the UI (titles,
-// notes). Explicit newlines are kept. A cluster wider than width (an emoji in
-// a 1-cell column) gets a line of its own.
+// wrap breaks text into lines of at most width cells as a post's text is
+// broken (package wrap: Unicode line breaking, kinsoku, words and URLs kept
+// whole unless wider than a line), so a title or a note breaks as the post
+// does. Explicit newlines are kept. Widths below wrap.MinWidth count as
+// wrap.MinWidth: a wide character needs two cells.
 func wrap(s string, width int) []string {
 	if width <= 0 {
 		return nil
 	}
-	// Content is sanitised and valid UTF-8, but nothing may break the
-	// layout: invalid bytes become U+FFFD, whose width everyone agrees on.
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\t", "    ")
-	var (
-		lines []string
-		line  strings.Builder
-		lineW int
-		state = -1
-	)
-	flush := func() {
-		lines = append(lines, strings.TrimRight(line.String(), " "))
-		line.Reset()
-		lineW = 0
-	}
-	rest := s
-	for len(rest) > 0 {
-		var seg string
-		var mustBreak bool
-		seg, rest, mustBreak, state = uniseg.FirstLineSegmentInString(rest, state)
-		text := strings.TrimRight(seg, "\r\n")
-		segW := ansi.StringWidth(strings.TrimRight(text, " "))
-		if lineW > 0 && lineW+segW > width {
-			flush()
+	// Content comes sanitised (package termsafe), but may hold the Unicode
+	// noncharacters that package wrap takes for layout markers: they show
+	// as U+FFFD, as invalid UTF-8 does.
+	s = strings.Map(func(r rune) rune {
+		if linebreak.IsMarker(r) {
+			return utf8.RuneError
 		}
-		if lineW == 0 {
-			text = strings.TrimLeft(text, " ")
-			segW = ansi.StringWidth(strings.TrimRight(text, " "))
-		}
-		for segW > width { // one unbreakable word longer than a line
-			n := fitBytes(text, width)
-			line.WriteString(text[:n])
-			flush()
-			text = text[n:]
-			segW = ansi.StringWidth(strings.TrimRight(text, " "))
-		}
-		line.WriteString(text)
-		lineW += ansi.StringWidth(text)
-		if mustBreak && len(rest) > 0 {
-			flush()
-		}
-	}
-	if line.Len() > 0 || len(lines) == 0 {
-		flush()
-	}
-	return lines
-}
-
-// fitBytes is the length in bytes of the longest run of whole grapheme
-// clusters at the start of s that fits in width cells; at least one cluster.
-func fitBytes(s string, width int) int {
-	n, w, state := 0, 0, -1
-	for rest := s; len(rest) > 0; {
-		var c string
-		c, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
-		cw := ansi.StringWidth(c)
-		if n > 0 && w+cw > width {
-			break
-		}
-		n, w = n+len(c), w+cw
-	}
-	return n
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.Split(linebreak.Lines(s, width), "\n")
 }
 
 // isCJK reports whether r is a Han, kana or Hangul character, which reading

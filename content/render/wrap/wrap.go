@@ -111,11 +111,12 @@ func Lines(s string, width int) string {
 // outLine is one output line. The fields after text are only filled when
 // tracing, for the tests' properties.
 type outLine struct {
-	text string
-	body []string // grapheme clusters taken from the input, in order
-	cont bool     // begins at a break made inside an input line
-	hard bool     // ends at a hard cut inside an unbreakable run
-	pre  bool     // preformatted
+	text  string
+	body  []string // grapheme clusters taken from the input, in order
+	fixed int      // how many of body are structure (a prefix and lead), no place to cut
+	cont  bool     // begins at a break made inside an input line
+	hard  bool     // ends at a hard cut inside an unbreakable run
+	pre   bool     // preformatted
 }
 
 type kind uint8
@@ -230,6 +231,16 @@ func layout(s string, width int, trace bool) []outLine {
 func tokenize(line string, toks []token) []token {
 	col := 0
 	for len(line) > 0 {
+		if line[0] >= utf8.RuneSelf {
+			if r, size := utf8.DecodeRuneInString(line); r == utf8.RuneError && size == 1 {
+				// A byte of invalid UTF-8: drop it alone. The ANSI decoder
+				// would take 0x80-0x9F for an 8-bit C1 control, and one of
+				// those (APC, DCS, ...) for the start of a string that
+				// swallows the rest of the line.
+				line = line[1:]
+				continue
+			}
+		}
 		seq, w, n, _ := ansi.DecodeSequence(line, ansi.NormalState, nil)
 		if n <= 0 {
 			seq, n = line[:1], 1
@@ -246,8 +257,9 @@ func tokenize(line string, toks []token) []token {
 				toks = append(toks, token{kind: kText, s: " ", w: 1})
 				col++
 			}
-		case c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xc0):
-			// A C0 control, DEL, or an 8-bit C1 control or sequence: drop.
+		case c < 0x20 || c == 0x7f:
+			// A C0 control or DEL: drop. (Raw bytes 0x80-0xBF, 8-bit C1
+			// controls among them, are invalid UTF-8, dropped above.)
 		default:
 			var added int
 			toks, added = cluster(toks, seq, w)
@@ -622,6 +634,9 @@ func (l *layouter) flow(toks []token) {
 	l.setIndent(toks[:rep+1], sw-prefW)
 	for _, t := range toks[:leadEnd] {
 		l.put(t)
+	}
+	if l.trace {
+		l.cur.fixed = len(l.cur.body)
 	}
 
 	avail := l.width - sw

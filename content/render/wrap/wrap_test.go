@@ -32,7 +32,7 @@ func checkLines(s string, width int) error {
 		first, _ := firstNonSpace(l.body)
 		last, _ := lastNonSpace(prev.body)
 		if (first != "" && NoStart(first)) || (last != "" && NoEnd(last)) {
-			if !prev.hard || hasValidCut(prev.body, l.body) {
+			if !prev.hard || hasValidCut(prev.body[prev.fixed:], l.body) {
 				return fmt.Errorf("kinsoku broken between lines %d and %d: %q / %q", i-1, i, prev.text, l.text)
 			}
 		}
@@ -195,6 +195,7 @@ func TestLines(t *testing.T) {
 		{"break keeps hanging indent", "• \ufdd2ab\ufdd4cd", 10, "• ab\n  cd"},
 		{"code hard cut", "  \ufdd0abcdefghij", 6, "  abcd\n  efgh\n  ij"},
 		{"code fits", "  \ufdd0abc\n  def\ufdd1", 6, "  abc\n  def"},
+		{"invalid bytes dropped alone", "a\x9fbc d\xe2 e\xf0f", 20, "abc d ef"},
 		{"style reopened", "\x1b[1m一二三四\x1b[m", 4, "\x1b[1m一二\x1b[m\n\x1b[1m三四\x1b[m"},
 		{"link reopened", "\x1b]8;;https://x.y\x07一二三四\x1b]8;;\x07", 4,
 			"\x1b]8;;https://x.y\x1b\\一二\x1b]8;;\x1b\\\n\x1b]8;;https://x.y\x1b\\三四\x1b]8;;\x1b\\"},
