@@ -148,7 +148,7 @@ func (r *Renderer) render(site content.Site, body string, width int, theme Theme
 	width = max(width, wrap.MinWidth)
 	narrow := width < wideFrom
 	md, tables := extractTables(Preprocess(body, site))
-	raw, err := r.renderGlamour(md, site, theme, narrow, 0)
+	raw, err := r.renderGlamour(md, site, theme, narrow)
 	if err != nil {
 		return "", err
 	}
@@ -163,13 +163,13 @@ func (r *Renderer) render(site content.Site, body string, width int, theme Theme
 	return strings.Trim(wrap.Lines(tidy(raw), width), "\n"), nil
 }
 
-// renderGlamour renders md with a Glamour renderer of its own. wordWrap is
-// 0 (off: wrap.Lines breaks the lines) but for tables. Plain output loses its
-// escape sequences but keeps the markers.
-func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narrow bool, wordWrap int) (string, error) {
+// renderGlamour renders md with a Glamour renderer of its own, without word
+// wrap (wrap.Lines breaks the lines, and layoutTable lays out tables). Plain
+// output loses its escape sequences but keeps the markers.
+func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narrow bool) (string, error) {
 	tr, err := glamour.NewTermRenderer(
 		glamour.WithStyles(r.styles[styleKey{theme, narrow}]),
-		glamour.WithWordWrap(wordWrap),
+		glamour.WithWordWrap(0),
 		// Glamour's footnotes for links in tables lose the URL.
 		glamour.WithInlineTableLinks(true),
 		glamour.WithBaseURL(siteURL(site)),

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -350,6 +351,30 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 				t.Fatalf("%s/%d: columns\n%q\nwant\n%q\n%s", theme, width, got, want, ansi.Strip(out))
 			}
 		}
+		// Narrower, columns get two cells, or the natural layout is cut
+		// hard, like code: cramped, but every character is still there.
+		sorted := func(s string) string { // the text, rules and separators left out
+			rs := []rune(strings.Map(func(r rune) rune {
+				if strings.ContainsRune("─┼│-|", r) {
+					return -1
+				}
+				return r
+			}, visible(s)))
+			slices.Sort(rs)
+			return string(rs)
+		}
+		for width := 2; width < 20; width++ {
+			out, err := r.Render(content.Site{}, p, width, theme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := checkOutput(out, width, theme); err != nil {
+				t.Fatalf("%s/%d: %v", theme, width, err)
+			}
+			if sorted(out) != sorted(natural) {
+				t.Fatalf("%s/%d: text lost:\n%s", theme, width, ansi.Strip(out))
+			}
+		}
 	}
 }
 
@@ -545,13 +570,13 @@ func BenchmarkRenderStages(b *testing.B) {
 		md := Preprocess(body, seedSite)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := r.renderGlamour(md, seedSite, Dark, false, 0); err != nil {
+			if _, err := r.renderGlamour(md, seedSite, Dark, false); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("wrap", func(b *testing.B) {
-		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, Dark, false, 0)
+		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, Dark, false)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -134,10 +134,10 @@ func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, 
 }
 
 // renderTable renders a table at its natural width if that fits in avail
-// cells, else laid out for avail cells, and returns its lines without blank
-// ones at either end.
+// cells, else laid out for avail cells (see layoutTable), and returns its
+// lines without blank ones at either end.
 func (r *Renderer) renderTable(table string, site content.Site, theme Theme, avail int) ([]string, error) {
-	t, err := r.renderGlamour(table, site, theme, true, 0)
+	t, err := r.renderGlamour(table, site, theme, true)
 	if err != nil {
 		return nil, err
 	}
@@ -147,13 +147,11 @@ func (r *Renderer) renderTable(table string, site content.Site, theme Theme, ava
 		widest = max(widest, ansi.StringWidth(row))
 	}
 	if widest > avail {
+		// Too narrow for even two cells a column, the natural layout stays
+		// and its lines are cut hard, like code: cramped, but no text is
+		// lost (Glamour's own narrow layout cuts cells short with "…").
 		if laid, ok := layoutTable(rows, tableAlignments(table), avail); ok {
 			rows = laid
-		} else if avail >= 10 { // narrower, laying out is hopeless: cut hard
-			if t, err = r.renderGlamour(table, site, theme, true, avail); err != nil {
-				return nil, err
-			}
-			rows = trimBlank(strings.Split(t, "\n"))
 		}
 	}
 	if len(rows) == 0 {
