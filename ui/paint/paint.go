@@ -177,6 +177,11 @@ func (t *Terminal) rows(b *bytes.Buffer, content string) []string {
 		// The row's first column, the line, then plain attributes, so that
 		// no style runs into the next row or the rest of this one.
 		b.WriteString(ansi.CursorPosition(1, i+1))
+		if strings.IndexByte(line, '\t') >= 0 {
+			// The terminal would move to its next tab stop, which no width
+			// counts: the line could wrap onto the row below.
+			line = strings.ReplaceAll(line, "\t", "    ")
+		}
 		w := ansi.StringWidth(line)
 		if w > t.width {
 			line = ansi.Truncate(line, t.width, "")

@@ -144,6 +144,11 @@ func TestDrawCutsTheFrameToTheScreen(t *testing.T) {
 	if pos := tt.emu.CursorPosition(); pos.Y != 1 {
 		t.Errorf("cursor on row %d: the screen scrolled", pos.Y)
 	}
+	// A tab is spaces, so it cannot push the line past the edge.
+	tt.draw(t, "a\tbcdef\nxy")
+	if got := tt.emu.String(); got != "a    b\nxy" {
+		t.Errorf("tabs:\n%q", got)
+	}
 	// A full row keeps its last column.
 	tt.draw(t, "123456\nabcdef")
 	if got := tt.emu.String(); got != "123456\nabcdef" {
