@@ -147,7 +147,7 @@ func (r *Renderer) renderTable(table string, site content.Site, theme Theme, ava
 		widest = max(widest, ansi.StringWidth(row))
 	}
 	if widest > avail {
-		// Too narrow for even two cells a column, the natural layout stays
+		// Where not even two cells a column fit, the natural layout stays
 		// and its lines are cut hard, like code: cramped, but no text is
 		// lost (Glamour's own narrow layout cuts cells short with "…").
 		if laid, ok := layoutTable(rows, tableAlignments(table), avail); ok {
@@ -285,21 +285,18 @@ func layoutTable(rows []string, aligns []extast.Alignment, avail int) ([]string,
 	return out, true
 }
 
-// isRule reports whether a plain line is a table's rule: one glyph
-// repeated, with another (the columns' crossing) between columns.
+// isRule reports whether a plain line is a table's rule: after its indent,
+// one glyph repeated, with another (the columns' crossing) between columns;
+// no space, letter or digit.
 func isRule(l string) bool {
-	l = strings.TrimLeft(l, " ")
-	if l == "" || strings.TrimSpace(l) != l {
-		return false
-	}
 	glyphs := map[rune]bool{}
-	for _, r := range l {
+	for _, r := range strings.TrimLeft(l, " ") {
+		if r == ' ' || unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
 		glyphs[r] = true
 	}
-	first := []rune(l)[0]
-	return len(glyphs) <= 2 && !strings.ContainsFunc(l, func(r rune) bool {
-		return r != first && (unicode.IsLetter(r) || unicode.IsDigit(r))
-	}) && !unicode.IsLetter(first) && !unicode.IsDigit(first)
+	return len(glyphs) == 1 || len(glyphs) == 2
 }
 
 // ruleFor is the rule line raw, drawn with glyphs (one repeated, another

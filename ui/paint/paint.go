@@ -30,6 +30,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// mouseOff turns every mouse report mode off.
+const mouseOff = ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr
+
 // Terminal is the screen of one terminal: what it shows, its size and the
 // modes set on it.
 type Terminal struct {
@@ -37,8 +40,9 @@ type Terminal struct {
 	profile       colorprofile.Profile
 	width, height int
 
-	// lines is what the screen shows, row by row, as last written; nil
-	// when it is unknown (before the first frame, after a resize or a
+	// lines is what the screen shows, row by row, as the last frame gave
+	// it (before tabs and overlong lines were cut to fit); nil when it is
+	// unknown (before the first frame, after a resize or a
 	// colour change), so the next frame is written whole.
 	lines   []string
 	content string // the frame lines came from
@@ -135,7 +139,7 @@ func (t *Terminal) Draw(v tea.View) (bool, error) {
 // modes writes the terminal modes that differ from what v asks for.
 func (t *Terminal) modes(b *bytes.Buffer, v tea.View) {
 	if v.MouseMode != t.mouse {
-		b.WriteString(ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr)
+		b.WriteString(mouseOff)
 		switch v.MouseMode {
 		case tea.MouseModeCellMotion:
 			b.WriteString(ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr)
@@ -185,7 +189,6 @@ func (t *Terminal) rows(b *bytes.Buffer, content string) []string {
 		w := ansi.StringWidth(line)
 		if w > t.width {
 			line = ansi.Truncate(line, t.width, "")
-			lines[i] = line
 			w = ansi.StringWidth(line)
 		}
 		b.WriteString(line)
@@ -241,7 +244,7 @@ func (t *Terminal) Close() error {
 	var b bytes.Buffer
 	b.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
 	if t.mouse != tea.MouseModeNone {
-		b.WriteString(ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr)
+		b.WriteString(mouseOff)
 	}
 	if t.paste {
 		b.WriteString(ansi.ResetModeBracketedPaste)

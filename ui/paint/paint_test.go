@@ -144,6 +144,11 @@ func TestDrawCutsTheFrameToTheScreen(t *testing.T) {
 	if pos := tt.emu.CursorPosition(); pos.Y != 1 {
 		t.Errorf("cursor on row %d: the screen scrolled", pos.Y)
 	}
+	// An overlong line that stays is not written again.
+	tt.draw(t, "abcdefghij\n二")
+	if moves := strings.Count(tt.writes[len(tt.writes)-1], "H"); moves != 1 {
+		t.Errorf("one changed row of two, %d rows written: %q", moves, tt.writes[len(tt.writes)-1])
+	}
 	// A tab is spaces, so it cannot push the line past the edge.
 	tt.draw(t, "a\tbcdef\nxy")
 	if got := tt.emu.String(); got != "a    b\nxy" {
