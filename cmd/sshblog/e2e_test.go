@@ -510,4 +510,8 @@ func TestReadTheBlogWithOpenSSHInTmux(t *testing.T) {
 	x.waitFor(t, postTitle)
 	x.run(t, "send-keys", "-t", x.target, "q")
 	x.waitFor(t, "[ssh exited: 0]")
+	// The terminal is back on its main screen: none of the UI is left on it.
+	if screen := x.capture(t); strings.Contains(screen, siteTitle) {
+		t.Errorf("the UI is still on the screen after quitting:\n%s", screen)
+	}
 }
