@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshblog/sshblog/server/servertest"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -78,7 +79,7 @@ func equalKeys(a, b gossh.PublicKey) bool { return string(a.Marshal()) == string
 func TestAuthorsFileIsReadAgainWhenItChanges(t *testing.T) {
 	static, alice, bob := newPublicKey(t), newPublicKey(t), newPublicKey(t)
 	file := filepath.Join(t.TempDir(), "authors")
-	logs := &syncBuffer{}
+	logs := &servertest.Buffer{}
 	a := NewAuthors([]gossh.PublicKey{static}, file, slog.New(slog.NewTextHandler(logs, nil)))
 
 	// No file: only the static key.

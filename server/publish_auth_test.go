@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -33,33 +31,8 @@ func (s *offeringSigner) Sign(io.Reader, []byte) (*gossh.Signature, error) {
 // returns how it ended.
 func goSession(t *testing.T, addr, cmd string, auth ...gossh.AuthMethod) result {
 	t.Helper()
-	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User:            "user",
-		Auth:            auth,
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(), //nolint:gosec // the OpenSSH tests check the host key
-		Timeout:         10 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer c.Close()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
-	var stdout, stderr bytes.Buffer
-	sess.Stdout, sess.Stderr = &stdout, &stderr
-	err = sess.Run(cmd)
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	var exit *gossh.ExitError
-	switch {
-	case errors.As(err, &exit):
-		r.code = exit.ExitStatus()
-	case err != nil:
-		t.Fatalf("run %q: %v", cmd, err)
-	}
-	return r
+	stdout, stderr, code := runSession(t, dial(t, addr, auth...), cmd, false)
+	return result{stdout: stdout, stderr: stderr, code: code}
 }
 
 // TestAuthorKeyMustAuthenticate is a security regression test: authors are

@@ -25,6 +25,7 @@ import (
 	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/sample"
 	"github.com/sshblog/sshblog/content/store"
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // The publishing tests drive the real OpenSSH ssh, scp and sftp and the
@@ -116,7 +117,7 @@ type blogServer struct {
 	dataDir        string // the server's data folder (authors file, repository)
 	author, reader *keyFile
 	knownHosts     string
-	logs           *syncBuffer
+	logs           *servertest.Buffer
 	listener       *countingListener
 }
 
@@ -133,7 +134,7 @@ type serverOptions struct {
 func startBlog(t testing.TB, opts serverOptions) *blogServer {
 	t.Helper()
 	dir := t.TempDir()
-	bs := &blogServer{dir: dir, dataDir: filepath.Join(dir, "data"), logs: &syncBuffer{}}
+	bs := &blogServer{dir: dir, dataDir: filepath.Join(dir, "data"), logs: &servertest.Buffer{}}
 	bs.author = newKeyFile(t, dir, "author")
 	bs.reader = newKeyFile(t, dir, "reader")
 	logger := slog.New(slog.NewTextHandler(bs.logs, nil))
@@ -303,11 +304,7 @@ func (bs *blogServer) git(t testing.TB, key *keyFile, dir string, args ...string
 	if key == nil {
 		return run(t, dir, nil, "", "git", args...)
 	}
-	var quoted []string
-	for _, o := range bs.sshOptions(key) {
-		quoted = append(quoted, shellQuote(o))
-	}
-	return run(t, dir, []string{"GIT_SSH_COMMAND=ssh " + strings.Join(quoted, " ")}, "", "git", args...)
+	return run(t, dir, []string{"GIT_SSH_COMMAND=ssh " + servertest.ShellCommand(bs.sshOptions(key)...)}, "", "git", args...)
 }
 
 // mustGit runs git and fails the test if it fails.
@@ -405,6 +402,3 @@ func waitUntil(t testing.TB, what string, deadline time.Duration, cond func() bo
 		time.Sleep(10 * time.Millisecond)
 	}
 }
-
-// shellQuote quotes s for sh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

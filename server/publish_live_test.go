@@ -11,30 +11,17 @@ import (
 	"time"
 
 	"github.com/sshblog/sshblog/content/upload/uploadtest"
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // tmuxPane drives one detached tmux session on a private server socket.
-type tmuxPane struct {
-	socket, target string
-}
-
-func (x *tmuxPane) run(t *testing.T, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-S", x.socket, "-f", "/dev/null"}, args...)...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (x *tmuxPane) waitFor(t *testing.T, text string) {
+// waitShows waits (20 s at most) until the pane shows text.
+func waitShows(t *testing.T, x *servertest.Tmux, text string) {
 	t.Helper()
 	var last string
 	end := time.Now().Add(20 * time.Second)
 	for {
-		last = x.run(t, "capture-pane", "-p", "-t", x.target)
+		last = x.Capture(t)
 		if strings.Contains(last, text) {
 			return
 		}
@@ -50,27 +37,16 @@ func (x *tmuxPane) waitFor(t *testing.T, text string) {
 func TestOpenSessionSeesUpload(t *testing.T) {
 	requireClients(t, "scp", "tmux")
 	bs := startBlog(t, serverOptions{})
-	sock, err := os.MkdirTemp("", "tmux") // short: socket paths are limited to ~100 bytes
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(sock) })
-	x := &tmuxPane{socket: filepath.Join(sock, "s"), target: "blog"}
-	var quoted []string
-	for _, a := range append(bs.sshOptions(bs.reader), "-t", "-p", bs.port, "reader@127.0.0.1") {
-		quoted = append(quoted, shellQuote(a))
-	}
-	x.run(t, "new-session", "-d", "-s", x.target, "-x", "100", "-y", "30", "ssh "+strings.Join(quoted, " ")+"; exec cat")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", x.socket, "kill-server").Run() })
-	x.waitFor(t, "2020 年终总结")
+	x := servertest.StartTmux(t, 100, 30, "ssh "+servertest.ShellCommand(append(bs.sshOptions(bs.reader), "-t", "-p", bs.port, "reader@127.0.0.1")...)+"; exec cat")
+	waitShows(t, x, "2020 年终总结")
 
 	title := "Fresh from scp " + time.Now().Format("150405")
 	post := writeFile(t, t.TempDir(), time.Now().Format("2006-01-02")+"-fresh.md", postFile(title, "Live."))
 	if r := bs.scp(t, bs.author, post, "host:posts/"); r.code != 0 {
 		t.Fatalf("scp: %s", r)
 	}
-	x.waitFor(t, title)
-	x.waitFor(t, "2020 年终总结")
+	waitShows(t, x, title)
+	waitShows(t, x, "2020 年终总结")
 }
 
 // A client killed in the middle of an upload publishes nothing and leaves

@@ -11,7 +11,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/server/servertest"
 	"github.com/sshblog/sshblog/ui/paint"
 )
 
@@ -32,24 +32,7 @@ func (bodyRenderer) Render(_ content.Site, p *content.Post, _ int, _ render.Them
 	return p.Body, nil
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
+// servertest.Buffer is a bytes.Buffer safe for the logger and the test to share.
 func day(s string) time.Time {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
@@ -72,12 +55,11 @@ func testSnapshot(posts ...*content.Post) *content.Snapshot {
 type testServer struct {
 	*Server
 	addr string
-	logs *syncBuffer
+	logs *servertest.Buffer
 }
 
-// startServer serves lib on 127.0.0.1:0 until the test ends.
-// hostSigner returns a fresh ed25519 host key.
-func hostSigner(t *testing.T) gossh.Signer {
+// newSigner returns a fresh ed25519 key, for a host or a client.
+func newSigner(t *testing.T) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -92,7 +74,7 @@ func hostSigner(t *testing.T) gossh.Signer {
 
 // newServer returns a server for lib, not yet serving, and a listener on
 // 127.0.0.1 for it.
-func newServer(t *testing.T, signer gossh.Signer, lib *content.Library, idle time.Duration, logs *syncBuffer) (*Server, net.Listener) {
+func newServer(t *testing.T, signer gossh.Signer, lib *content.Library, idle time.Duration, logs *servertest.Buffer) (*Server, net.Listener) {
 	t.Helper()
 	s, err := New(Config{
 		HostSigners: []gossh.Signer{signer},
@@ -111,10 +93,11 @@ func newServer(t *testing.T, signer gossh.Signer, lib *content.Library, idle tim
 	return s, ln
 }
 
+// startServer serves lib on 127.0.0.1:0 until the test ends.
 func startServer(t *testing.T, lib *content.Library, idle time.Duration) *testServer {
 	t.Helper()
-	logs := &syncBuffer{}
-	s, ln := newServer(t, hostSigner(t), lib, idle, logs)
+	logs := &servertest.Buffer{}
+	s, ln := newServer(t, newSigner(t), lib, idle, logs)
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ln) }()
 	t.Cleanup(func() {
@@ -126,23 +109,10 @@ func startServer(t *testing.T, lib *content.Library, idle time.Duration) *testSe
 	return &testServer{Server: s, addr: ln.Addr().String(), logs: logs}
 }
 
-func clientKey(t *testing.T) gossh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return signer
-}
-
 func dial(t *testing.T, addr string, auth ...gossh.AuthMethod) *gossh.Client {
 	t.Helper()
 	if auth == nil {
-		auth = []gossh.AuthMethod{gossh.PublicKeys(clientKey(t))}
+		auth = []gossh.AuthMethod{gossh.PublicKeys(newSigner(t))}
 	}
 	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
 		User:            "reader",
@@ -266,7 +236,7 @@ func TestAuthentication(t *testing.T) {
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 
 	t.Run("any public key, and the log names it", func(t *testing.T) {
-		key := clientKey(t)
+		key := newSigner(t)
 		_, _, status := runSession(t, dial(t, ts.addr, gossh.PublicKeys(key)), "ls", false)
 		if status != 0 {
 			t.Fatalf("exit status %d", status)
@@ -319,7 +289,7 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 type rawTerminal struct {
 	sess  *gossh.Session
 	stdin io.WriteCloser
-	out   *syncBuffer
+	out   *servertest.Buffer
 	done  chan error
 }
 
@@ -330,7 +300,7 @@ func openTerminal(t *testing.T, c *gossh.Client) *rawTerminal {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sess.Close() })
-	rt := &rawTerminal{sess: sess, out: &syncBuffer{}, done: make(chan error, 1)}
+	rt := &rawTerminal{sess: sess, out: &servertest.Buffer{}, done: make(chan error, 1)}
 	sess.Stdout, sess.Stderr = rt.out, rt.out
 	if rt.stdin, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
@@ -403,7 +373,7 @@ func TestShutdownClosesWhatIsLeftAfterTheGracePeriod(t *testing.T) {
 
 func TestNewRequiresItsDependencies(t *testing.T) {
 	lib := content.NewLibrary(testSnapshot())
-	signer := clientKey(t)
+	signer := newSigner(t)
 	tests := []struct {
 		name string
 		cfg  Config
@@ -543,7 +513,7 @@ func waitFor(t *testing.T, cond func() bool, msg func() string) {
 func TestNewWritesNoFiles(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	if _, err := New(Config{HostSigners: []gossh.Signer{clientKey(t)}, Library: content.NewLibrary(testSnapshot()), Renderer: bodyRenderer{}}); err != nil {
+	if _, err := New(Config{HostSigners: []gossh.Signer{newSigner(t)}, Library: content.NewLibrary(testSnapshot()), Renderer: bodyRenderer{}}); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -559,9 +529,9 @@ func TestNewWritesNoFiles(t *testing.T) {
 // started yet: Serve must return nil promptly, Shutdown must not wait out its
 // deadline, and -race must see no race inside charm.land/ssh.
 func TestStopRightAfterServe(t *testing.T) {
-	signer := hostSigner(t)
+	signer := newSigner(t)
 	for i := range 2000 {
-		s, ln := newServer(t, signer, content.NewLibrary(testSnapshot()), 0, &syncBuffer{})
+		s, ln := newServer(t, signer, content.NewLibrary(testSnapshot()), 0, &servertest.Buffer{})
 		served := make(chan error, 1)
 		go func() { served <- s.Serve(ln) }()
 		var err error

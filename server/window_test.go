@@ -9,6 +9,7 @@ import (
 	"charm.land/ssh"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // A client may claim any window size up to 2^32-1 cells, in the PTY request
@@ -25,7 +26,7 @@ func TestTerminalUISeesABoundedWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sess.Close() })
-	out := &syncBuffer{}
+	out := &servertest.Buffer{}
 	sess.Stdout, sess.Stderr = out, out
 	if err := sess.RequestPty("xterm-256color", 3, 40000, nil); err != nil {
 		t.Fatal(err)

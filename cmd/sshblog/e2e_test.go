@@ -20,6 +20,7 @@ import (
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/hostkeys"
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // Texts of the embedded sample blog the end-to-end tests look for.
@@ -403,46 +404,26 @@ func (o *openSSH) command(extra []string, cmd ...string) []string {
 }
 
 // tmux drives one detached tmux session on a private server socket.
-type tmux struct {
-	socket, target string
-}
+// tmux is the pane a test runs the real ssh in.
+type tmux struct{ *servertest.Tmux }
 
-func (x *tmux) run(t *testing.T, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-S", x.socket, "-f", "/dev/null"}, args...)...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func (x *tmux) capture(t *testing.T) string {
-	t.Helper()
-	return x.run(t, "capture-pane", "-p", "-t", x.target)
-}
-
-func (x *tmux) waitFor(t *testing.T, texts ...string) {
+func (x tmux) waitFor(t *testing.T, texts ...string) {
 	t.Helper()
 	var last string
 	waitUntil(t, waitTimeout, func() bool {
-		last = x.capture(t)
+		last = x.Capture(t)
 		return showsAll(last, texts)
 	}, func() string { return fmt.Sprintf("tmux pane never showed %q:\n%s", texts, last) })
 }
 
-func (x *tmux) waitGone(t *testing.T, text string) {
+func (x tmux) waitGone(t *testing.T, text string) {
 	t.Helper()
 	var last string
 	waitUntil(t, waitTimeout, func() bool {
-		last = x.capture(t)
+		last = x.Capture(t)
 		return !showsAll(last, []string{text})
 	}, func() string { return fmt.Sprintf("tmux pane still shows %q:\n%s", text, last) })
 }
-
-// shellQuote quotes s for sh.
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func TestReadTheBlogWithOpenSSHInTmux(t *testing.T) {
 	requireTools(t, "ssh", "tmux")
@@ -471,47 +452,34 @@ func TestReadTheBlogWithOpenSSHInTmux(t *testing.T) {
 		}
 	})
 
-	dir, err := os.MkdirTemp("", "tmux") // short: socket paths are limited to ~100 bytes
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	x := &tmux{socket: filepath.Join(dir, "s"), target: "blog"}
-	var quoted []string
-	for _, a := range o.command([]string{"-t"}) {
-		quoted = append(quoted, shellQuote(a))
-	}
 	// When ssh ends, its exit status stays on screen (cat keeps the pane).
-	shell := "ssh " + strings.Join(quoted, " ") + `; echo "[ssh exited: $?]"; exec cat`
-	x.run(t, "new-session", "-d", "-s", x.target, "-x", "100", "-y", "30", shell)
-	t.Cleanup(func() {
-		_ = exec.Command("tmux", "-S", x.socket, "kill-server").Run()
-	})
+	shell := "ssh " + servertest.ShellCommand(o.command([]string{"-t"})...) + `; echo "[ssh exited: $?]"; exec cat`
+	x := tmux{servertest.StartTmux(t, 100, 30, shell)}
 
 	x.waitFor(t, siteTitle, postTitle)
-	x.run(t, "send-keys", "-t", x.target, "Enter")
+	x.Keys(t, "Enter")
 	x.waitFor(t, postText)
-	x.run(t, "send-keys", "-t", x.target, "q")
+	x.Keys(t, "q")
 	x.waitGone(t, postText)
 
-	x.run(t, "send-keys", "-t", x.target, "Tab")
+	x.Keys(t, "Tab")
 	x.waitFor(t, bookTitle)
-	x.run(t, "send-keys", "-t", x.target, "3")
+	x.Keys(t, "3")
 	x.waitFor(t, paperTitle)
 
-	x.run(t, "resize-window", "-t", x.target, "-x", "120", "-y", "40")
+	x.Resize(t, 120, 40)
 	var last string
 	waitUntil(t, waitTimeout, func() bool {
-		last = x.capture(t)
+		last = x.Capture(t)
 		return lastRow(last) >= 35 && showsAll(last, []string{paperTitle})
 	}, func() string { return "the UI did not grow to 120x40:\n" + last })
 
-	x.run(t, "send-keys", "-t", x.target, "1")
+	x.Keys(t, "1")
 	x.waitFor(t, postTitle)
-	x.run(t, "send-keys", "-t", x.target, "q")
+	x.Keys(t, "q")
 	x.waitFor(t, "[ssh exited: 0]")
 	// The terminal is back on its main screen: none of the UI is left on it.
-	if screen := x.capture(t); strings.Contains(screen, siteTitle) {
+	if screen := x.Capture(t); strings.Contains(screen, siteTitle) {
 		t.Errorf("the UI is still on the screen after quitting:\n%s", screen)
 	}
 }

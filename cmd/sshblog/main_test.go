@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/hostkeys"
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // TestMain lets a test run this very binary as the real program (see
@@ -39,27 +39,10 @@ func TestMain(m *testing.M) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to share between goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
+// servertest.Buffer is a bytes.Buffer safe to share between goroutines.
 // bootMain runs the whole program on 127.0.0.1:0 with its data in dataDir,
 // until the test ends. Its log goes to the returned buffer.
-func bootMain(t *testing.T, dataDir string) (*Main, *syncBuffer) {
+func bootMain(t *testing.T, dataDir string) (*Main, *servertest.Buffer) {
 	t.Helper()
 	m, logs, err := tryBootMain(t, dataDir)
 	if err != nil {
@@ -68,16 +51,16 @@ func bootMain(t *testing.T, dataDir string) (*Main, *syncBuffer) {
 	return m, logs
 }
 
-func tryBootMain(t *testing.T, dataDir string) (*Main, *syncBuffer, error) {
+func tryBootMain(t *testing.T, dataDir string) (*Main, *servertest.Buffer, error) {
 	t.Helper()
 	return tryBootConfigured(t, dataDir, nil)
 }
 
 // tryBootConfigured is tryBootMain with the configuration changed by edit
 // (when not nil) before Run.
-func tryBootConfigured(t *testing.T, dataDir string, edit func(*Config)) (*Main, *syncBuffer, error) {
+func tryBootConfigured(t *testing.T, dataDir string, edit func(*Config)) (*Main, *servertest.Buffer, error) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &servertest.Buffer{}
 	m := NewMain()
 	m.Config.Listen = "127.0.0.1:0"
 	m.Config.DataDir = dataDir
@@ -248,7 +231,7 @@ func TestServeFromContentFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	logs := &syncBuffer{}
+	logs := &servertest.Buffer{}
 	m := NewMain()
 	m.Config.Listen, m.Config.DataDir, m.Config.ContentDir = "127.0.0.1:0", t.TempDir(), blog
 	m.Logger = slog.New(slog.NewTextHandler(logs, nil))
@@ -264,11 +247,11 @@ func TestServeFromContentFolder(t *testing.T) {
 
 // startProcess runs this test binary as the real program (see TestMain)
 // and returns it with its stderr and the address it listens on.
-func startProcess(t *testing.T, args string) (*exec.Cmd, *syncBuffer, string) {
+func startProcess(t *testing.T, args string) (*exec.Cmd, *servertest.Buffer, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SSHBLOG_TEST_RUN_MAIN=1", "SSHBLOG_TEST_ARGS="+args)
-	stderr := &syncBuffer{}
+	stderr := &servertest.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

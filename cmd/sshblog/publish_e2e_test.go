@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshblog/sshblog/server/servertest"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -101,11 +102,7 @@ func (p *publisher) sftp(t *testing.T, batch string) clientRun {
 
 func (p *publisher) git(t *testing.T, dir string, args ...string) clientRun {
 	t.Helper()
-	var quoted []string
-	for _, a := range p.options() {
-		quoted = append(quoted, shellQuote(a))
-	}
-	return runClient(t, dir, []string{"GIT_SSH_COMMAND=ssh " + strings.Join(quoted, " ")}, "git", args...)
+	return runClient(t, dir, []string{"GIT_SSH_COMMAND=ssh " + servertest.ShellCommand(p.options()...)}, "git", args...)
 }
 
 func TestPublishThroughTheWholeProgram(t *testing.T) {

@@ -13,18 +13,19 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // startWatch serves the blog folder dir from a library and watches it
 // until the test ends. The watcher logs to the returned buffer.
-func startWatch(t *testing.T, dir string) (*content.Library, *syncBuffer) {
+func startWatch(t *testing.T, dir string) (*content.Library, *servertest.Buffer) {
 	t.Helper()
 	snap, err := content.Load(os.DirFS(dir), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	lib := content.NewLibrary(snap)
-	logs := &syncBuffer{}
+	logs := &servertest.Buffer{}
 	fw, err := watchFolder(dir, lib, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ func TestWatchSkipsAnUnchangedSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	lib := content.NewLibrary(snap)
-	logs := &syncBuffer{}
+	logs := &servertest.Buffer{}
 	fw, err := watchFolder(dir, lib, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestServeWatchedFolder(t *testing.T) {
 		"site.yaml":                     "title: Folder Blog\n",
 		"posts/2021-03-04-from-disk.md": "---\ntitle: Straight from the disk\n---\nHello.\n",
 	})
-	logs := &syncBuffer{}
+	logs := &servertest.Buffer{}
 	m := NewMain()
 	m.Config.Listen, m.Config.DataDir, m.Config.ContentDir, m.Config.Watch = "127.0.0.1:0", t.TempDir(), blog, true
 	m.Logger = slog.New(slog.NewTextHandler(logs, nil))
