@@ -394,11 +394,7 @@ func postFile(title, body string) string {
 // waitUntil polls cond until it holds or the deadline passes.
 func waitUntil(t testing.TB, what string, deadline time.Duration, cond func() bool) {
 	t.Helper()
-	end := time.Now().Add(deadline)
-	for !cond() {
-		if time.Now().After(end) {
-			t.Fatalf("timed out after %s waiting for %s", deadline, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	servertest.WaitUntil(t, deadline, cond, func() string {
+		return fmt.Sprintf("timed out after %s waiting for %s", deadline, what)
+	})
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/rand"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,17 +20,10 @@ import (
 func waitShows(t *testing.T, x *servertest.Tmux, text string) {
 	t.Helper()
 	var last string
-	end := time.Now().Add(20 * time.Second)
-	for {
+	servertest.WaitUntil(t, 20*time.Second, func() bool {
 		last = x.Capture(t)
-		if strings.Contains(last, text) {
-			return
-		}
-		if time.Now().After(end) {
-			t.Fatalf("the pane never showed %q:\n%s", text, last)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return strings.Contains(last, text)
+	}, func() string { return fmt.Sprintf("the pane never showed %q:\n%s", text, last) })
 }
 
 // A reader's open terminal UI (real ssh -t in tmux) lists a post an author

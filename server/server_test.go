@@ -242,7 +242,7 @@ func TestAuthentication(t *testing.T) {
 			t.Fatalf("exit status %d", status)
 		}
 		fp := gossh.FingerprintSHA256(key.PublicKey())
-		waitFor(t, func() bool { return strings.Contains(ts.logs.String(), "key="+fp) },
+		servertest.WaitUntil(t, 10*time.Second, func() bool { return strings.Contains(ts.logs.String(), "key="+fp) },
 			func() string { return "log without key " + fp + ":\n" + ts.logs.String() })
 	})
 
@@ -319,9 +319,9 @@ func TestShutdownTellsReadersAndEndsSessions(t *testing.T) {
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	c := dial(t, ts.addr)
 	term := openTerminal(t, c)
-	waitFor(t, func() bool { return liveCount(ts.programs) == 1 }, func() string { return "no program started" })
+	servertest.WaitUntil(t, 10*time.Second, func() bool { return liveCount(ts.programs) == 1 }, func() string { return "no program started" })
 	// The UI has drawn something before the shutdown begins.
-	waitFor(t, func() bool { return strings.Contains(term.out.String(), "Test Blog") },
+	servertest.WaitUntil(t, 10*time.Second, func() bool { return strings.Contains(term.out.String(), "Test Blog") },
 		func() string { return "no screen:\n" + term.out.String() })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -473,7 +473,7 @@ func TestPublishNeverBlocksAndLeaksNothing(t *testing.T) {
 	}
 	// Removing cancels each program's context, which releases its delivery
 	// goroutine: each drains its mailbox and stops.
-	waitFor(t, func() bool {
+	servertest.WaitUntil(t, 10*time.Second, func() bool {
 		ps.mu.Lock()
 		defer ps.mu.Unlock()
 		for _, lp := range live {
@@ -494,18 +494,6 @@ func liveCount(ps *programs) int {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	return len(ps.live)
-}
-
-// waitFor polls cond until it holds or 10 seconds pass.
-func waitFor(t *testing.T, cond func() bool, msg func() string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // wish.NewServer writes a fresh id_ed25519 into the working directory when

@@ -34,7 +34,7 @@ func TestTerminalUISeesABoundedWindow(t *testing.T) {
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return liveCount(ts.programs) == 1 }, func() string { return "no program started" })
+	servertest.WaitUntil(t, 10*time.Second, func() bool { return liveCount(ts.programs) == 1 }, func() string { return "no program started" })
 	ts.programs.mu.Lock()
 	var uiSess ssh.Session
 	for s := range ts.programs.live {
@@ -50,7 +50,7 @@ func TestTerminalUISeesABoundedWindow(t *testing.T) {
 	if err := sess.WindowChange(1<<31, 2); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool {
+	servertest.WaitUntil(t, 10*time.Second, func() bool {
 		pty, _, _ := uiSess.Pty()
 		return pty.Window.Height == maxWindowHeight
 	}, func() string {

@@ -150,14 +150,14 @@ func (s *screen) resize(t *testing.T, width, height int) {
 // waitFor waits until the screen shows every one of texts.
 func (s *screen) waitFor(t *testing.T, texts ...string) {
 	t.Helper()
-	waitUntil(t, waitTimeout, func() bool { return showsAll(s.text(), texts) },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return showsAll(s.text(), texts) },
 		func() string { return fmt.Sprintf("screen never showed %q:\n%s", texts, s.text()) })
 }
 
 // waitGone waits until the screen no longer shows text.
 func (s *screen) waitGone(t *testing.T, text string) {
 	t.Helper()
-	waitUntil(t, waitTimeout, func() bool { return !showsAll(s.text(), []string{text}) },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return !showsAll(s.text(), []string{text}) },
 		func() string { return fmt.Sprintf("screen still shows %q:\n%s", text, s.text()) })
 }
 
@@ -264,7 +264,7 @@ func TestReadTheBlogWithAGoClient(t *testing.T) {
 		t.Fatalf("the UI does not fill the 30-row window (last row used: %d):\n%s", r, sc.text())
 	}
 	sc.resize(t, 120, 40)
-	waitUntil(t, waitTimeout, func() bool { return lastRow(sc.text()) >= 35 && showsAll(sc.text(), []string{bookTitle}) },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return lastRow(sc.text()) >= 35 && showsAll(sc.text(), []string{bookTitle}) },
 		func() string { return "the UI did not grow to 120x40:\n" + sc.text() })
 	// A smaller one: the virtual terminal crops its screen to 60 columns,
 	// cutting off the section tabs at the right end of the header; only a
@@ -274,7 +274,7 @@ func TestReadTheBlogWithAGoClient(t *testing.T) {
 		t.Fatalf("no header on the first row:\n%s", sc.text())
 	}
 	sc.resize(t, 60, 20)
-	waitUntil(t, waitTimeout, func() bool { return strings.Contains(firstRow(sc.text()), lastTab) },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return strings.Contains(firstRow(sc.text()), lastTab) },
 		func() string {
 			return fmt.Sprintf("the UI did not lay out the header (%q) again at 60x20:\n%s", lastTab, sc.text())
 		})
@@ -300,7 +300,7 @@ func TestReadTheBlogWithAGoClient(t *testing.T) {
 	if raw := sc.raw(); strings.LastIndex(raw, ansi.ResetModeMouseButtonEvent) < strings.LastIndex(raw, ansi.SetModeMouseButtonEvent) {
 		t.Error("mouse reports left on after quitting")
 	}
-	waitUntil(t, waitTimeout, func() bool { return strings.Contains(logs.String(), "term=xterm-256color") },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return strings.Contains(logs.String(), "term=xterm-256color") },
 		func() string { return "no session log line:\n" + logs.String() })
 }
 
@@ -325,7 +325,7 @@ func TestTheUIFollowsTheTerminalsBackground(t *testing.T) {
 		}
 		return nil
 	}
-	waitUntil(t, waitTimeout, func() bool {
+	servertest.WaitUntil(t, waitTimeout, func() bool {
 		d, l := titleColour(dark), titleColour(light)
 		return d != nil && l != nil && d != l
 	}, func() string {
@@ -410,7 +410,7 @@ type tmux struct{ *servertest.Tmux }
 func (x tmux) waitFor(t *testing.T, texts ...string) {
 	t.Helper()
 	var last string
-	waitUntil(t, waitTimeout, func() bool {
+	servertest.WaitUntil(t, waitTimeout, func() bool {
 		last = x.Capture(t)
 		return showsAll(last, texts)
 	}, func() string { return fmt.Sprintf("tmux pane never showed %q:\n%s", texts, last) })
@@ -419,7 +419,7 @@ func (x tmux) waitFor(t *testing.T, texts ...string) {
 func (x tmux) waitGone(t *testing.T, text string) {
 	t.Helper()
 	var last string
-	waitUntil(t, waitTimeout, func() bool {
+	servertest.WaitUntil(t, waitTimeout, func() bool {
 		last = x.Capture(t)
 		return !showsAll(last, []string{text})
 	}, func() string { return fmt.Sprintf("tmux pane still shows %q:\n%s", text, last) })
@@ -469,7 +469,7 @@ func TestReadTheBlogWithOpenSSHInTmux(t *testing.T) {
 
 	x.Resize(t, 120, 40)
 	var last string
-	waitUntil(t, waitTimeout, func() bool {
+	servertest.WaitUntil(t, waitTimeout, func() bool {
 		last = x.Capture(t)
 		return lastRow(last) >= 35 && showsAll(last, []string{paperTitle})
 	}, func() string { return "the UI did not grow to 120x40:\n" + last })

@@ -264,7 +264,7 @@ func startProcess(t *testing.T, args string) (*exec.Cmd, *servertest.Buffer, str
 	})
 	listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
 	var addr string
-	waitUntil(t, 20*time.Second, func() bool {
+	servertest.WaitUntil(t, 20*time.Second, func() bool {
 		log := stderr.String()
 		if m := listening.FindStringSubmatch(log); m != nil && strings.Contains(log, "connect with:") {
 			addr = m[1]
@@ -323,17 +323,5 @@ func TestSignalShutsDownGracefully(t *testing.T) {
 				t.Errorf("no shutdown log:\n%s", stderr)
 			}
 		})
-	}
-}
-
-// waitUntil polls cond every 20ms until it holds or timeout passes.
-func waitUntil(t *testing.T, timeout time.Duration, cond func() bool, msg func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal(msg())
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

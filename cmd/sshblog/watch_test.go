@@ -60,7 +60,7 @@ func TestWatchReloadsTheFolder(t *testing.T) {
 	// posts/ does not exist yet: the watcher must notice the new folder
 	// and the post written into it.
 	writeTree(t, dir, map[string]string{"posts/2021-05-06-first.md": "---\ntitle: First draft\n---\nHello.\n"})
-	waitUntil(t, waitTimeout, func() bool { return hasPost(lib, "first", "First draft") },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return hasPost(lib, "first", "First draft") },
 		func() string { return "the new post never showed up; log:\n" + logs.String() })
 	select {
 	case s := <-updates:
@@ -73,14 +73,14 @@ func TestWatchReloadsTheFolder(t *testing.T) {
 
 	// An edit shows up too.
 	writeTree(t, dir, map[string]string{"posts/2021-05-06-first.md": "---\ntitle: First, edited\n---\nHello.\n"})
-	waitUntil(t, waitTimeout, func() bool { return hasPost(lib, "first", "First, edited") },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return hasPost(lib, "first", "First, edited") },
 		func() string { return "the edit never showed up; log:\n" + logs.String() })
 	good := lib.Snapshot()
 
 	// A broken post is reported as file:line and the last good version
 	// stays live.
 	writeTree(t, dir, map[string]string{"posts/2021-05-07-broken.md": "---\ntitle: Broken\ndate: someday\n---\n"})
-	waitUntil(t, waitTimeout, func() bool {
+	servertest.WaitUntil(t, waitTimeout, func() bool {
 		return strings.Contains(logs.String(), `problem="posts/2021-05-07-broken.md:3: date is not a date`)
 	}, func() string { return "the broken post was not reported; log:\n" + logs.String() })
 	if lib.Snapshot() != good {
@@ -92,19 +92,19 @@ func TestWatchReloadsTheFolder(t *testing.T) {
 
 	// Fixing it publishes again; removing a post removes it.
 	writeTree(t, dir, map[string]string{"posts/2021-05-07-broken.md": "---\ntitle: Fixed\n---\n"})
-	waitUntil(t, waitTimeout, func() bool { return hasPost(lib, "broken", "Fixed") },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return hasPost(lib, "broken", "Fixed") },
 		func() string { return "the fix never showed up; log:\n" + logs.String() })
 	if err := os.Remove(filepath.Join(dir, "posts", "2021-05-06-first.md")); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, waitTimeout, func() bool { _, ok := lib.Snapshot().Post("first"); return !ok },
+	servertest.WaitUntil(t, waitTimeout, func() bool { _, ok := lib.Snapshot().Post("first"); return !ok },
 		func() string { return "the removed post is still listed; log:\n" + logs.String() })
 
 	// Removing the whole folder of posts empties the list.
 	if err := os.RemoveAll(filepath.Join(dir, "posts")); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, waitTimeout, func() bool { return len(lib.Snapshot().Posts()) == 0 },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return len(lib.Snapshot().Posts()) == 0 },
 		func() string { return "posts of a removed folder are still listed; log:\n" + logs.String() })
 }
 
@@ -200,13 +200,13 @@ func TestServeWatchedFolder(t *testing.T) {
 	c := dialMain(t, m)
 
 	writeTree(t, blog, map[string]string{"posts/2021-03-05-new.md": "---\ntitle: Written while serving\n---\n"})
-	waitUntil(t, waitTimeout, func() bool {
+	servertest.WaitUntil(t, waitTimeout, func() bool {
 		out, _, _ := execSession(t, c, "ls")
 		return strings.Contains(out, "2021-03-05  new") && strings.Contains(out, "Written while serving")
 	}, func() string { return "the new post was never listed; log:\n" + logs.String() })
 
 	writeTree(t, blog, map[string]string{"posts/2021-03-06-bad.md": "---\ntitle: [\n---\n"})
-	waitUntil(t, waitTimeout, func() bool { return strings.Contains(logs.String(), `problem="posts/2021-03-06-bad.md:2: `) },
+	servertest.WaitUntil(t, waitTimeout, func() bool { return strings.Contains(logs.String(), `problem="posts/2021-03-06-bad.md:2: `) },
 		func() string { return "the broken post was not reported; log:\n" + logs.String() })
 	out, _, status := execSession(t, c, "ls")
 	if status != 0 || !strings.Contains(out, "Written while serving") || strings.Contains(out, "bad") {
