@@ -25,6 +25,7 @@ import (
 	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/sample"
 	"github.com/sshblog/sshblog/content/store"
+	"github.com/sshblog/sshblog/content/store/storetest"
 	"github.com/sshblog/sshblog/server/servertest"
 )
 
@@ -236,7 +237,7 @@ func run(t testing.TB, dir string, env []string, input string, name string, args
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(clientEnv(), env...)
+	cmd.Env = append(storetest.ClientEnv(os.TempDir()), env...)
 	cmd.Stdin = strings.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -253,21 +254,6 @@ func run(t testing.TB, dir string, env []string, input string, name string, args
 		t.Fatalf("%s %s: still running after %s\n%s", name, strings.Join(args, " "), toolTimeout, r)
 	}
 	return r
-}
-
-// clientEnv is the environment of the clients: no user configuration, a
-// fixed git identity.
-func clientEnv() []string {
-	return []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + os.TempDir(),
-		"GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Author", "GIT_AUTHOR_EMAIL=author@example.com",
-		"GIT_COMMITTER_NAME=Author", "GIT_COMMITTER_EMAIL=author@example.com",
-		"GIT_TERMINAL_PROMPT=0",
-		"LC_ALL=C",
-	}
 }
 
 // ssh runs `ssh HOST args...` with key and returns how it ended.

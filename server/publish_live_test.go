@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshblog/sshblog/content/store/storetest"
 	"github.com/sshblog/sshblog/content/upload/uploadtest"
 	"github.com/sshblog/sshblog/server/servertest"
 )
@@ -66,7 +67,7 @@ func TestKilledUploadPublishesNothing(t *testing.T) {
 			args := append(bs.sshOptions(bs.author), "-P", bs.port, "-l", "4000") // 500 kB/s: 18 s for the file
 			args = append(append(args, proto.flag...), src, "user@127.0.0.1:images/big.png")
 			cmd := exec.Command("scp", args...)
-			cmd.Env = clientEnv()
+			cmd.Env = storetest.ClientEnv(os.TempDir())
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // scp and its ssh, killed together
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

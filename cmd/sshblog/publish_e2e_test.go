@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshblog/sshblog/content/store/storetest"
 	"github.com/sshblog/sshblog/server/servertest"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -34,12 +35,7 @@ func runClient(t *testing.T, dir string, env []string, name string, args ...stri
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
-	cmd.Env = append([]string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Author", "GIT_AUTHOR_EMAIL=author@example.com",
-		"GIT_COMMITTER_NAME=Author", "GIT_COMMITTER_EMAIL=author@example.com",
-	}, env...)
+	cmd.Env = storetest.ClientEnv(t.TempDir(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/sshblog/sshblog/content/store/storetest"
 	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
 
@@ -116,20 +117,8 @@ func openTest(t testing.TB, seed fs.FS, opts Options) *Store {
 }
 
 // gitEnv is the environment of the test's own git commands (the author's
-// side): no user configuration, a fixed identity.
-func gitEnv(extra ...string) []string {
-	env := []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + os.TempDir(),
-		"GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=Author", "GIT_AUTHOR_EMAIL=author@example.com",
-		"GIT_COMMITTER_NAME=Author", "GIT_COMMITTER_EMAIL=author@example.com",
-		"GIT_TERMINAL_PROMPT=0",
-		"LC_ALL=C",
-	}
-	return append(env, extra...)
-}
+// side), with extra added.
+func gitEnv(extra ...string) []string { return storetest.ClientEnv(os.TempDir(), extra...) }
 
 // gitRun runs git in dir as an author would and returns its combined
 // output and error.
