@@ -145,14 +145,13 @@ func startBlog(t testing.TB, opts serverOptions) *blogServer {
 		Renderer:    render.New(8 << 20),
 		Logger:      logger,
 		Authors:     NewAuthors([]gossh.PublicKey{bs.author.signer.PublicKey()}, filepath.Join(bs.dataDir, "authors"), logger),
-		PublishOff:  opts.publishOff,
 	}
 	if opts.noStore {
 		snap, err := content.Load(sample.FS(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Library = content.NewLibrary(snap)
+		cfg.Content = ReadOnly(content.NewLibrary(snap), opts.publishOff)
 	} else {
 		seed := opts.seed
 		if seed == nil {
@@ -175,7 +174,7 @@ func startBlog(t testing.TB, opts serverOptions) *blogServer {
 			}
 		}
 		bs.store = st
-		cfg.Store = st
+		cfg.Content = Publishing(st)
 	}
 	s, err := New(cfg)
 	if err != nil {

@@ -40,8 +40,9 @@ const handshakeTimeout = 30 * time.Second
 type Config struct {
 	// HostSigners are the server's host keys (at least one).
 	HostSigners []gossh.Signer
-	// Library holds the live content; its updates reach open sessions.
-	Library *content.Library
+	// Content is what the server serves (ReadOnly or Publishing); its
+	// library's updates reach open sessions.
+	Content Content
 	// Renderer renders posts for the terminal UI; shared by all sessions.
 	Renderer ui.Renderer
 	// Logger receives one line per session and every recovered panic.
@@ -49,16 +50,6 @@ type Config struct {
 	// IdleTimeout closes a connection with no traffic for this long; zero
 	// means never.
 	IdleTimeout time.Duration
-
-	// Store is the blog's git-backed store, which authors publish to over
-	// git, scp and sftp; nil turns publishing off. When it is set, Library
-	// should be Store.Library() (it is, when Library is nil), so that
-	// publishes reach readers.
-	Store *store.Store
-	// PublishOff says why publishing is off, for authors who try (say
-	// "this server serves a folder read-only (--content)"); "" when Store
-	// is set.
-	PublishOff string
 	// Authors are the keys that may publish; nil means nobody may.
 	Authors *Authors
 }
@@ -87,14 +78,11 @@ type Server struct {
 
 // New returns a server for cfg. It does not listen yet: see Serve.
 func New(cfg Config) (*Server, error) {
-	if cfg.Library == nil && cfg.Store != nil {
-		cfg.Library = cfg.Store.Library()
-	}
 	switch {
 	case len(cfg.HostSigners) == 0:
 		return nil, errors.New("new server: no host key")
-	case cfg.Library == nil:
-		return nil, errors.New("new server: no content library")
+	case cfg.Content.library == nil:
+		return nil, errors.New("new server: no content (server.ReadOnly or server.Publishing)")
 	case cfg.Renderer == nil:
 		return nil, errors.New("new server: no renderer")
 	case cfg.IdleTimeout < 0:
@@ -104,18 +92,14 @@ func New(cfg Config) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	publishOff := cfg.PublishOff
-	if publishOff == "" {
-		publishOff = "this server has no blog store to publish to"
-	}
 	s := &Server{
-		library:    cfg.Library,
+		library:    cfg.Content.library,
 		renderer:   cfg.Renderer,
 		logger:     logger,
 		programs:   newPrograms(),
 		stop:       make(chan struct{}),
-		store:      cfg.Store,
-		publishOff: publishOff,
+		store:      cfg.Content.store,
+		publishOff: cfg.Content.publishOff,
 		authors:    cfg.Authors,
 	}
 

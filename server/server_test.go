@@ -78,7 +78,7 @@ func newServer(t *testing.T, signer gossh.Signer, lib *content.Library, idle tim
 	t.Helper()
 	s, err := New(Config{
 		HostSigners: []gossh.Signer{signer},
-		Library:     lib,
+		Content:     ReadOnly(lib, ""),
 		Renderer:    bodyRenderer{},
 		Logger:      slog.New(slog.NewTextHandler(logs, nil)),
 		IdleTimeout: idle,
@@ -379,10 +379,10 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"no host key", Config{Library: lib, Renderer: bodyRenderer{}}, "no host key"},
-		{"no library", Config{HostSigners: []gossh.Signer{signer}, Renderer: bodyRenderer{}}, "no content library"},
-		{"no renderer", Config{HostSigners: []gossh.Signer{signer}, Library: lib}, "no renderer"},
-		{"negative idle", Config{HostSigners: []gossh.Signer{signer}, Library: lib, Renderer: bodyRenderer{}, IdleTimeout: -time.Second}, "negative idle timeout"},
+		{"no host key", Config{Content: ReadOnly(lib, ""), Renderer: bodyRenderer{}}, "no host key"},
+		{"no content", Config{HostSigners: []gossh.Signer{signer}, Renderer: bodyRenderer{}}, "no content"},
+		{"no renderer", Config{HostSigners: []gossh.Signer{signer}, Content: ReadOnly(lib, "")}, "no renderer"},
+		{"negative idle", Config{HostSigners: []gossh.Signer{signer}, Content: ReadOnly(lib, ""), Renderer: bodyRenderer{}, IdleTimeout: -time.Second}, "negative idle timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -501,7 +501,7 @@ func liveCount(ps *programs) int {
 func TestNewWritesNoFiles(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	if _, err := New(Config{HostSigners: []gossh.Signer{newSigner(t)}, Library: content.NewLibrary(testSnapshot()), Renderer: bodyRenderer{}}); err != nil {
+	if _, err := New(Config{HostSigners: []gossh.Signer{newSigner(t)}, Content: ReadOnly(content.NewLibrary(testSnapshot()), ""), Renderer: bodyRenderer{}}); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)

@@ -283,7 +283,7 @@ func TestReadTheBlogWithAGoClient(t *testing.T) {
 	sc.press(t, "1")
 	sc.waitFor(t, postTitle)
 	fresh := &content.Post{Slug: "fresh", Title: "Published while you read", Date: time.Now(), Body: "New."}
-	m.Library.Publish(withPost(m.Library.Snapshot(), fresh))
+	m.Content.Library().Publish(withPost(m.Content.Library().Snapshot(), fresh))
 	sc.waitFor(t, fresh.Title, postTitle)
 
 	// q at the top quits, and the session ends cleanly, the terminal
@@ -340,7 +340,7 @@ func TestTheUIFollowsTheTerminalsBackground(t *testing.T) {
 
 func portOf(t *testing.T, m *Main) string {
 	t.Helper()
-	_, port, err := net.SplitHostPort(m.Addr().String())
+	_, port, err := net.SplitHostPort(m.Addr.String())
 	if err != nil {
 		t.Fatal(err)
 	}

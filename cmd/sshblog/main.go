@@ -27,7 +27,6 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/hostkeys"
@@ -135,9 +134,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // Main is the whole program, wired: host keys, content (the blog's
-// repository, or a folder), authors, renderer, SSH server. Set Config (and
-// optionally Logger, Grace and HookCommand), call Run, and Close when done.
+// repository, or a folder), authors, renderer, SSH server. Set its inputs
+// (Config, and optionally Logger, Grace and HookCommand), call Run, and
+// Close when done. Run sets its results, which callers only read.
 type Main struct {
+	// Inputs: set before Run; Run and Close only read them.
+
 	Config Config
 	Logger *slog.Logger
 	Grace  time.Duration // how long Close waits for open sessions to end
@@ -146,17 +148,19 @@ type Main struct {
 	// sub-command, [os.Executable(), "hook"].
 	HookCommand []string
 
-	HostKeys   []hostkeys.Key   // set by Run
-	Library    *content.Library // set by Run
-	Store      *store.Store     // set by Run; nil when publishing is off
-	PublishOff string           // set by Run: why publishing is off, "" when it is on
-	Authors    *server.Authors  // set by Run: who may publish
-	Server     *server.Server   // set by Run
+	// Results: set by Run, never before.
 
+	Addr     net.Addr       // where the server listens (the real port when Config.Listen asks for port 0)
+	HostKeys []hostkeys.Key // the server's host keys
+	Content  server.Content // the blog served: a folder read-only, or the store authors publish to
+	Authors  *server.Authors
+
+	srv       *server.Server
 	listener  net.Listener
 	serveErr  chan error
-	stopWatch func() // stops the folder watcher (--watch) and waits for it
-	noGitPush bool   // the store publishes without the git program: no git push
+	store     *store.Store // the open store, until Close closes it; nil when publishing is off
+	stopWatch func()       // stops the folder watcher (--watch) and waits for it
+	noGitPush bool         // the store publishes without the git program: no git push
 }
 
 // NewMain returns a Main with the default configuration, logging to stderr.
@@ -199,7 +203,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snap := m.Library.Snapshot()
+	snap := m.Content.Library().Snapshot()
 	for _, w := range snap.Warnings() {
 		m.Logger.Warn("content", "problem", w.String())
 	}
@@ -217,18 +221,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv, err := server.New(server.Config{
 		HostSigners: signers,
-		Library:     m.Library,
+		Content:     m.Content,
 		Renderer:    render.New(renderCacheBytes),
 		Logger:      m.Logger,
 		IdleTimeout: m.Config.IdleTimeout,
-		Store:       m.Store,
-		PublishOff:  m.PublishOff,
 		Authors:     m.Authors,
 	})
 	if err != nil {
 		return err
 	}
-	m.Server = srv
+	m.srv = srv
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", m.Config.Listen)
@@ -236,6 +238,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.listener = ln
+	m.Addr = ln.Addr()
 	m.serveErr = make(chan error, 1)
 	go func() {
 		if err := srv.Serve(ln); err != nil {
@@ -253,13 +256,13 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// watch reloads the content folder into m.Library as its files change,
+// watch reloads the content folder into the served library as its files change,
 // until Close.
 func (m *Main) watch() error {
 	if m.Config.ContentDir == "" {
 		return errors.New("watch: there is no content folder to watch (--watch needs --content DIR)")
 	}
-	fw, err := watchFolder(m.Config.ContentDir, m.Library, m.Logger)
+	fw, err := watchFolder(m.Config.ContentDir, m.Content.Library(), m.Logger)
 	if err != nil {
 		return err
 	}
@@ -275,14 +278,6 @@ func (m *Main) watch() error {
 	}
 	m.Logger.Info("watching the content folder: saved changes go live", "dir", m.Config.ContentDir)
 	return nil
-}
-
-// Addr returns the address the server listens on, or nil before Run.
-func (m *Main) Addr() net.Addr {
-	if m.listener == nil {
-		return nil
-	}
-	return m.listener.Addr()
 }
 
 // ServeErr returns a channel that receives an error if the server stops
@@ -303,10 +298,10 @@ func (m *Main) Close() error {
 		// period ends. Closed here, Serve stops at once either way.
 		_ = m.listener.Close()
 	}
-	if m.Server != nil {
+	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Grace)
 		defer cancel()
-		err = m.Server.Shutdown(ctx)
+		err = m.srv.Shutdown(ctx)
 		if errors.Is(err, context.DeadlineExceeded) {
 			m.Logger.Warn("closed the sessions still open after the grace period", "grace", m.Grace)
 			err = nil
@@ -316,11 +311,11 @@ func (m *Main) Close() error {
 		m.stopWatch()
 		m.stopWatch = nil
 	}
-	if m.Store != nil {
-		if cerr := m.Store.Close(); cerr != nil && err == nil {
+	if m.store != nil {
+		if cerr := m.store.Close(); cerr != nil && err == nil {
 			err = cerr
 		}
-		m.Store = nil
+		m.store = nil
 	}
 	return err
 }

@@ -85,7 +85,7 @@ func tryBootConfigured(t *testing.T, dataDir string, edit func(*Config)) (*Main,
 // against the one m loaded.
 func dialMain(t *testing.T, m *Main) *gossh.Client {
 	t.Helper()
-	c, err := gossh.Dial("tcp", m.Addr().String(), &gossh.ClientConfig{
+	c, err := gossh.Dial("tcp", m.Addr.String(), &gossh.ClientConfig{
 		User:            "reader",
 		Auth:            []gossh.AuthMethod{gossh.PublicKeys(newClientKey(t))},
 		HostKeyCallback: gossh.FixedHostKey(m.HostKeys[0].Signer.PublicKey()),
@@ -152,7 +152,7 @@ func TestHostKeyIsReusedAcrossRestarts(t *testing.T) {
 		t.Fatalf("restart: key %s (created %v), want %s reused", m2.HostKeys[0].Fingerprint, m2.HostKeys[0].Created, first.Fingerprint)
 	}
 	var seen gossh.PublicKey
-	c, err := gossh.Dial("tcp", m2.Addr().String(), &gossh.ClientConfig{
+	c, err := gossh.Dial("tcp", m2.Addr.String(), &gossh.ClientConfig{
 		User: "reader",
 		Auth: []gossh.AuthMethod{gossh.PublicKeys(newClientKey(t))},
 		HostKeyCallback: func(_ string, _ net.Addr, key gossh.PublicKey) error {

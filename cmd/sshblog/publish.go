@@ -25,7 +25,7 @@ const (
 	publishOffContent = "this server serves a folder read-only (--content)"
 )
 
-// openContent sets m.Library, and m.Store with it when publishing is on,
+// openContent sets m.Content, read-only or publishing to the blog's store,
 // and says where the blog comes from:
 //
 //   - with --content DIR, the folder, read-only;
@@ -40,8 +40,7 @@ func (m *Main) openContent(ctx context.Context) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("load content from %s:\n%w", dir, err)
 		}
-		m.Library = content.NewLibrary(snap)
-		m.PublishOff = publishOffContent
+		m.Content = server.ReadOnly(content.NewLibrary(snap), publishOffContent)
 		if m.Config.SeedDir != "" {
 			m.Logger.Info("seed ignored: --content serves a folder as it is", "seed", m.Config.SeedDir)
 		}
@@ -69,8 +68,8 @@ func (m *Main) openContent(ctx context.Context) (string, error) {
 	case err != nil:
 		return "", err
 	}
-	m.Store = st // Close closes it, even if Run fails below
-	m.Library = st.Library()
+	m.store = st // Close closes it, even if Run fails below
+	m.Content = server.Publishing(st)
 
 	command, err := m.hookCommand()
 	if err != nil {
@@ -103,8 +102,9 @@ func (m *Main) hookCommand() ([]string, error) {
 // logPublishing says at start-up how to publish, and who may: how many
 // authors there are and, when there is none, how to add one.
 func (m *Main) logPublishing(addr net.Addr, authorsFile string) {
-	if m.Store == nil {
-		m.Logger.Warn("publishing is off: " + m.PublishOff)
+	st := m.Content.Store()
+	if st == nil {
+		m.Logger.Warn("publishing is off: " + m.Content.PublishOff())
 		return
 	}
 	host, port := publicHostPort(m.Config.Listen, addr)
@@ -113,9 +113,9 @@ func (m *Main) logPublishing(addr net.Addr, authorsFile string) {
 		clone, scp = "ssh://"+net.JoinHostPort(host, port)+"/"+storeName, "scp -P "+port+" post.md "+host+":posts/"
 	}
 	if m.noGitPush {
-		m.Logger.Info("publish with: "+scp, "repository", m.Store.Dir())
+		m.Logger.Info("publish with: "+scp, "repository", st.Dir())
 	} else {
-		m.Logger.Info("publish with: git clone "+clone+", or "+scp, "repository", m.Store.Dir())
+		m.Logger.Info("publish with: git clone "+clone+", or "+scp, "repository", st.Dir())
 	}
 	if n := m.Authors.Count(); n > 0 {
 		m.Logger.Info("authors", "keys", n, "file", authorsFile)

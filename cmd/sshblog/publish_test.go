@@ -32,16 +32,16 @@ func TestRunOpensTheBlogRepository(t *testing.T) {
 	requireTools(t, "git")
 	data := t.TempDir()
 	m, logs := bootMain(t, data)
-	if m.Store == nil || m.PublishOff != "" {
-		t.Fatalf("publishing is off (%q); want the store open", m.PublishOff)
+	if m.Content.Store() == nil || m.Content.PublishOff() != "" {
+		t.Fatalf("publishing is off (%q); want the store open", m.Content.PublishOff())
 	}
-	if want := filepath.Join(data, "blog.git"); m.Store.Dir() != want {
-		t.Errorf("store at %s, want %s", m.Store.Dir(), want)
+	if want := filepath.Join(data, "blog.git"); m.Content.Store().Dir() != want {
+		t.Errorf("store at %s, want %s", m.Content.Store().Dir(), want)
 	}
-	if m.Library != m.Store.Library() {
+	if m.Content.Library() != m.Content.Store().Library() {
 		t.Error("the server does not serve the store's library: publishes would not reach readers")
 	}
-	if got, want := m.Store.Rules().Limits, m.Config.Limits; got != want {
+	if got, want := m.Content.Store().Rules().Limits, m.Config.Limits; got != want {
 		t.Errorf("store limits %+v, want the configured %+v", got, want)
 	}
 	if _, err := os.Stat(filepath.Join(data, "authors")); err == nil {
@@ -54,7 +54,7 @@ func TestRunOpensTheBlogRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hookScript, err := os.ReadFile(filepath.Join(m.Store.Dir(), "hooks", "pre-receive"))
+	hookScript, err := os.ReadFile(filepath.Join(m.Content.Store().Dir(), "hooks", "pre-receive"))
 	if err != nil || !strings.Contains(string(hookScript), "'"+exe+"' 'hook' pre-receive") {
 		t.Errorf("pre-receive hook (err %v):\n%s\nwant it to run %s hook pre-receive", err, hookScript, exe)
 	}
@@ -100,7 +100,7 @@ func TestGitPushRunsTheHooks(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	if out, err := git("clone", "-q", m.Store.Dir(), "."); err != nil {
+	if out, err := git("clone", "-q", m.Content.Store().Dir(), "."); err != nil {
 		t.Fatalf("clone: %v\n%s", err, out)
 	}
 
@@ -244,8 +244,8 @@ func TestContentFolderTurnsPublishingOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Store != nil || m.PublishOff != "this server serves a folder read-only (--content)" {
-		t.Errorf("store %v, publish off %q", m.Store, m.PublishOff)
+	if m.Content.Store() != nil || m.Content.PublishOff() != "this server serves a folder read-only (--content)" {
+		t.Errorf("store %v, publish off %q", m.Content.Store(), m.Content.PublishOff())
 	}
 	if !strings.Contains(logs.String(), `msg="publishing is off: this server serves a folder read-only (--content)"`) {
 		t.Errorf("the start-up log does not say publishing is off:\n%s", logs)
@@ -271,8 +271,8 @@ func TestWithoutGitSftpStillPublishes(t *testing.T) {
 	if status != 0 || !strings.Contains(out, postTitle) {
 		t.Fatalf("ls: status %d:\n%s", status, out)
 	}
-	if m.Store == nil || m.Store.CanPush() {
-		t.Fatalf("want a store without git push, got %v", m.Store)
+	if m.Content.Store() == nil || m.Content.Store().CanPush() {
+		t.Fatalf("want a store without git push, got %v", m.Content.Store())
 	}
 	if want := "git push is off: it needs the git binary; install git and restart"; !strings.Contains(logs.String(), want) {
 		t.Errorf("the start-up log lacks %q:\n%s", want, logs)
@@ -281,7 +281,7 @@ func TestWithoutGitSftpStillPublishes(t *testing.T) {
 		t.Errorf("the log offers git clone without git:\n%s", logs)
 	}
 
-	c, err := gossh.Dial("tcp", m.Addr().String(), &gossh.ClientConfig{
+	c, err := gossh.Dial("tcp", m.Addr.String(), &gossh.ClientConfig{
 		User:            "author",
 		Auth:            []gossh.AuthMethod{gossh.PublicKeys(author)},
 		HostKeyCallback: gossh.FixedHostKey(m.HostKeys[0].Signer.PublicKey()),
