@@ -31,9 +31,6 @@ import (
 // ~/blog.git, and without ".git").
 const repoName = "blog.git"
 
-// mainBranch is the only branch a push may update (the hooks refuse others).
-const mainBranch = "refs/heads/main"
-
 // gitServices maps the commands git clients run to git's sub-commands.
 var gitServices = map[string]string{
 	"git-upload-pack":  "upload-pack",
@@ -75,14 +72,7 @@ func (s *Server) serveGit(sess ssh.Session, service string, args []string) int {
 		fmt.Fprintf(stderr, "sshblog: no such repository; the blog's repository is %s (git clone ssh://HOST:PORT/%s)\n", repoName, repoName)
 		return 1
 	}
-	// The git program the store found (or was given); without one the store
-	// works with its built-in git, which cannot run a push's hooks.
-	git := s.store.GitBinary()
-	if git == "" {
-		fmt.Fprintln(stderr, "sshblog: git is not installed on this server, so it cannot serve git; publish with scp or sftp instead")
-		return 1
-	}
-
+	git := s.store.GitBinary() // the git program the store found (or was given)
 	live := s.store.Snapshot().Revision()
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
@@ -91,7 +81,7 @@ func (s *Server) serveGit(sess ssh.Session, service string, args []string) int {
 	cmd.Env = gitEnv(sess.Environ(), author)
 	// A push's report says "ng refs/heads/main REASON" when main could not
 	// be updated; receive-pack still exits 0.
-	report := &streamWatch{w: sess, needle: []byte("ng " + mainBranch + " ")}
+	report := &streamWatch{w: sess, needle: []byte("ng " + store.MainRef + " ")}
 	cmd.Stdout = report
 	cmd.Stderr = stderr
 	// Our own stdin pipe rather than cmd.Stdin = sess: Wait would wait for

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	gossh "golang.org/x/crypto/ssh"
-
-	"github.com/sshblog/sshblog/content/store"
 )
 
 func TestGitCloneAndPush(t *testing.T) {
@@ -232,21 +230,6 @@ func TestConcurrentPushes(t *testing.T) {
 	}
 	if h := bs.ssh(t, bs.author, "history", "-n", "1"); !strings.HasPrefix(h.stdout, heads[winner][:12]) {
 		t.Errorf("the history's latest entry is not the winner's:\n%s", h)
-	}
-}
-
-// Without the git program on the server (the store then works with its
-// built-in git), git clients are told so; the other ways in still work.
-func TestGitMissingOnTheServer(t *testing.T) {
-	requireClients(t, "scp")
-	bs := startBlog(t, serverOptions{limits: store.Options{BuiltinGit: true}})
-	r := bs.git(t, bs.author, t.TempDir(), "clone", bs.repoURL(), "c")
-	if r.code == 0 || !strings.Contains(r.stderr, "git is not installed on this server") || !strings.Contains(r.stderr, "scp or sftp") {
-		t.Fatalf("clone without git on the server: %s", r)
-	}
-	post := writeFile(t, t.TempDir(), "2024-12-24-no-git.md", postFile("Without git", "Still published."))
-	if r := bs.scp(t, bs.author, post, "host:posts/"); r.code != 0 || !strings.Contains(bs.listing(t), "Without git") {
-		t.Fatalf("scp without git on the server: %s", r)
 	}
 }
 

@@ -168,10 +168,8 @@ func startBlog(t testing.TB, opts serverOptions) *blogServer {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.CanPush() {
-			if err := store.InstallHooks(st.Dir(), bin, hookArg); err != nil {
-				t.Fatal(err)
-			}
+		if err := store.InstallHooks(st.Dir(), bin, hookArg); err != nil {
+			t.Fatal(err)
 		}
 		bs.store = st
 		cfg.Content = Publishing(st)

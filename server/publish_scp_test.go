@@ -112,7 +112,7 @@ func TestScpUpload(t *testing.T) {
 				{"not UTF-8", "2024-09-22-latin1.md", "---\ntitle: Caf\xe9\n---\n", "host:posts/",
 					regexp.MustCompile(`posts/2024-09-22-latin1\.md:2: text is not valid UTF-8`)},
 				{"over the size limit", "2024-09-23-big.md", postFile("Big", big), "host:posts/",
-					regexp.MustCompile(`posts/2024-09-23-big\.md: too big: .*over the 16\.0 KiB limit for a text file`)},
+					regexp.MustCompile(`posts/2024-09-23-big\.md: too big: .*over the 16 KiB limit for a text file`)},
 				{"a file the blog does not use", "notes.txt", "hello", "host:posts/",
 					regexp.MustCompile(`posts/notes\.txt: not accepted: you can upload Markdown posts`)},
 				{"path traversal", "x", "x", "host:../../etc/x",

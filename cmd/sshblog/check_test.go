@@ -64,7 +64,7 @@ func TestCheckBrokenFolder(t *testing.T) {
 	p := func(name string) string { return filepath.Join(dir, name) }
 	want := strings.Join([]string{
 		p("books.yaml") + `:2: post "nope" does not exist (no post file ends in -nope.md)`,
-		p("images/big.png") + `: 2.9 KiB is over the 1.0 KiB limit for an image`,
+		p("images/big.png") + `: 2.9 KiB is over the 1 KiB limit for an image`,
 		p("images/fake.jpg") + `: not a JPEG image (the file starts like text/plain)`,
 		p("papers.yaml") + `:2: text is not valid UTF-8 (save the file as UTF-8)`,
 		p("posts/2021-01-02-odd.md") + `:3: warning: unknown front matter key "colour" ignored`,

@@ -126,17 +126,17 @@ func settings() []setting {
 		},
 		{
 			key: "max_text_file", env: "SSHBLOG_MAX_TEXT_FILE", label: "text file limit", usage: "the largest post or YAML file an author may publish, a `size` such as 1MiB",
-			def: func() string { return formatSize(upload.DefaultLimits().TextFile) },
+			def: func() string { return upload.FormatSize(upload.DefaultLimits().TextFile) },
 			set: func(c *Config, v string) (err error) { c.Limits.TextFile, err = parseSize(v); return err },
 		},
 		{
 			key: "max_image", env: "SSHBLOG_MAX_IMAGE", label: "image limit", usage: "the largest image (or other file) an author may publish, a `size` such as 10MiB",
-			def: func() string { return formatSize(upload.DefaultLimits().Image) },
+			def: func() string { return upload.FormatSize(upload.DefaultLimits().Image) },
 			set: func(c *Config, v string) (err error) { c.Limits.Image, err = parseSize(v); return err },
 		},
 		{
 			key: "max_blog", env: "SSHBLOG_MAX_BLOG", label: "blog limit", usage: "the most all the blog's files together may take, a `size` such as 256MiB",
-			def: func() string { return formatSize(upload.DefaultLimits().Blog) },
+			def: func() string { return upload.FormatSize(upload.DefaultLimits().Blog) },
 			set: func(c *Config, v string) (err error) { c.Limits.Blog, err = parseSize(v); return err },
 		},
 		{
@@ -380,20 +380,6 @@ func parseSize(v string) (int64, error) {
 		return 0, errors.New("want a size over 0 such as 512KiB, 1MiB or 10MiB")
 	}
 	return int64(n), nil
-}
-
-// formatSize writes n bytes in the largest binary unit that holds it
-// exactly, for parseSize to read back: 1048576 is "1MiB".
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		size int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
-		if n >= u.size && n%u.size == 0 {
-			return strconv.FormatInt(n/u.size, 10) + u.name
-		}
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // Validate checks every setting and returns an error naming the bad value

@@ -384,7 +384,7 @@ func TestRunCommandLine(t *testing.T) {
 		{name: "help", args: []string{"help"}, wantOut: "Usage: sshblog"},
 		{name: "serve help", args: []string{"serve", "--help"}, wantErr: "SSHBLOG_LISTEN"},
 		{name: "serve help lists author keys", args: []string{"serve", "-h"}, wantErr: "-author-key key\n"},
-		{name: "serve help shows size defaults", args: []string{"serve", "-h"}, wantErr: `default "256MiB"`},
+		{name: "serve help shows size defaults", args: []string{"serve", "-h"}, wantErr: `default "256 MiB"`},
 		{name: "watch without content", args: []string{"--watch"}, wantStatus: 2, wantErr: "invalid watch (from --watch)"},
 		{name: "unknown command", args: []string{"publish"}, wantStatus: 2, wantErr: `unknown command "publish"`},
 		{name: "bad flag value", args: []string{"--listen", "nope"}, wantStatus: 2, wantErr: `invalid listen address "nope" (from --listen)`},

@@ -160,7 +160,6 @@ type Main struct {
 	serveErr  chan error
 	store     *store.Store // the open store, until Close closes it; nil when publishing is off
 	stopWatch func()       // stops the folder watcher (--watch) and waits for it
-	noGitPush bool         // the store publishes without the git program: no git push
 }
 
 // NewMain returns a Main with the default configuration, logging to stderr.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -23,6 +24,7 @@ const storeName = "blog.git"
 // Why publishing is off, told to authors who try and logged at start-up.
 const (
 	publishOffContent = "this server serves a folder read-only (--content)"
+	publishOffNoGit   = "the git program is not installed"
 )
 
 // openContent sets m.Content, read-only or publishing to the blog's store,
@@ -32,8 +34,8 @@ const (
 //   - else the blog's repository, DATA/blog.git, made on first start from
 //     the seed (--seed DIR, else the embedded sample), with the git hooks
 //     that validate pushes installed;
-//   - without git (a store that needs the git binary), the seed, read-only,
-//     so readers are still served.
+//   - without the git program, which the store needs, the seed (--seed DIR
+//     or the embedded sample), read-only, so readers are still served.
 func (m *Main) openContent(ctx context.Context) (string, error) {
 	if dir := m.Config.ContentDir; dir != "" {
 		snap, err := content.Load(os.DirFS(dir), "")
@@ -63,6 +65,8 @@ func (m *Main) openContent(ctx context.Context) (string, error) {
 
 	st, err := store.Open(ctx, dir, seed, store.Options{Limits: m.Config.Limits, SeedName: seedName, Logger: m.Logger})
 	switch {
+	case errors.Is(err, store.ErrNoGit):
+		return m.serveSeedReadOnly(seed, seedName, existed, dir)
 	case err != nil && !existed:
 		return "", fmt.Errorf("make the blog's repository %s from %s:\n%w", dir, seedName, err)
 	case err != nil:
@@ -75,16 +79,27 @@ func (m *Main) openContent(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !st.CanPush() {
-		// The store works without the git program (built-in git) and
-		// still publishes by scp and sftp; git push needs the program to
-		// run receive-pack and the hooks.
-		m.noGitPush = true
-		m.Logger.Warn("git push is off: it needs the git binary; install git and restart (scp and sftp still publish)")
-	} else if err := store.InstallHooks(st.Dir(), command...); err != nil {
+	if err := store.InstallHooks(st.Dir(), command...); err != nil {
 		return "", err
 	}
 	return st.Dir(), nil
+}
+
+// serveSeedReadOnly sets m.Content to the seed, read-only: the store keeps
+// the blog in a git repository and drives it with the git program, so
+// without git nothing is published (by git push, scp or sftp alike), and an
+// existing repository cannot be read; readers still get the seed.
+func (m *Main) serveSeedReadOnly(seed fs.FS, seedName string, existed bool, repoDir string) (string, error) {
+	snap, err := content.Load(seed, "")
+	if err != nil {
+		return "", fmt.Errorf("load the seed %s (publishing is off: %s):\n%w", seedName, publishOffNoGit, err)
+	}
+	m.Content = server.ReadOnly(content.NewLibrary(snap), publishOffNoGit)
+	m.Logger.Warn("the git program is not installed: serving " + seedName + " read-only; install git and restart to publish")
+	if existed {
+		m.Logger.Warn("the blog's repository is not served without git", "repository", repoDir)
+	}
+	return seedName, nil
 }
 
 // hookCommand returns the command git runs for the repository's hooks.
@@ -112,11 +127,7 @@ func (m *Main) logPublishing(addr net.Addr, authorsFile string) {
 	if port != "22" {
 		clone, scp = "ssh://"+net.JoinHostPort(host, port)+"/"+storeName, "scp -P "+port+" post.md "+host+":posts/"
 	}
-	if m.noGitPush {
-		m.Logger.Info("publish with: "+scp, "repository", st.Dir())
-	} else {
-		m.Logger.Info("publish with: git clone "+clone+", or "+scp, "repository", st.Dir())
-	}
+	m.Logger.Info("publish with: git clone "+clone+", or "+scp, "repository", st.Dir())
 	if n := m.Authors.Count(); n > 0 {
 		m.Logger.Info("authors", "keys", n, "file", authorsFile)
 		return

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pkg/sftp"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/content/store"
@@ -255,10 +254,10 @@ func TestContentFolderTurnsPublishingOff(t *testing.T) {
 	}
 }
 
-// TestWithoutGitSftpStillPublishes starts with no git program on PATH.
-// Readers are served, the log says git push is off (and offers no git
-// clone), and an author still publishes over sftp with the built-in git.
-func TestWithoutGitSftpStillPublishes(t *testing.T) {
+// TestWithoutGitServesTheSeedReadOnly starts with no git program on
+// PATH. The store needs git, so publishing is off and says why, at
+// start-up and to an author who tries; readers get the seed.
+func TestWithoutGitServesTheSeedReadOnly(t *testing.T) {
 	author := newClientKey(t)
 	t.Setenv("PATH", t.TempDir())
 	m, logs, err := tryBootConfigured(t, t.TempDir(), func(c *Config) {
@@ -271,10 +270,10 @@ func TestWithoutGitSftpStillPublishes(t *testing.T) {
 	if status != 0 || !strings.Contains(out, postTitle) {
 		t.Fatalf("ls: status %d:\n%s", status, out)
 	}
-	if m.Content.Store() == nil || m.Content.Store().CanPush() {
-		t.Fatalf("want a store without git push, got %v", m.Content.Store())
+	if m.Content.Store() != nil || m.Content.PublishOff() != publishOffNoGit {
+		t.Fatalf("store %v, publishing off %q; want no store, %q", m.Content.Store(), m.Content.PublishOff(), publishOffNoGit)
 	}
-	if want := "git push is off: it needs the git binary; install git and restart"; !strings.Contains(logs.String(), want) {
+	if want := "publishing is off: the git program is not installed"; !strings.Contains(logs.String(), want) {
 		t.Errorf("the start-up log lacks %q:\n%s", want, logs)
 	}
 	if strings.Contains(logs.String(), "git clone") {
@@ -291,23 +290,7 @@ func TestWithoutGitSftpStillPublishes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	sc, err := sftp.NewClient(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
-	f, err := sc.Create("posts/2026-11-28-without-git.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Write([]byte("---\ntitle: Published without git\n---\nHello.\n")); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatalf("close (publish): %v", err)
-	}
-	out, _, status = execSession(t, dialMain(t, m), "ls")
-	if status != 0 || !strings.Contains(out, "Published without git") {
-		t.Fatalf("ls after the upload: status %d:\n%s", status, out)
+	if _, stderr, status := execSession(t, c, "history"); status == 0 || !strings.Contains(stderr, "publishing is off: the git program is not installed") {
+		t.Fatalf("history as an author without git: status %d: %s", status, stderr)
 	}
 }

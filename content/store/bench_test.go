@@ -38,19 +38,10 @@ func benchApply(b *testing.B, s *Store, slug string) {
 	}
 }
 
-// benchBackends runs bench once per backend, as a sub-benchmark named
-// after it, with Options choosing it.
-func benchBackends(b *testing.B, bench func(b *testing.B, opts Options)) {
-	for _, name := range backends {
-		b.Run(name, func(b *testing.B) { bench(b, Options{BuiltinGit: name == backendBuiltin}) })
-	}
-}
-
 func BenchmarkApplySample(b *testing.B) {
-	benchBackends(b, func(b *testing.B, opts Options) {
-		s := openTest(b, sample.FS(), opts)
-		benchApply(b, s, "bench")
-	})
+	s := openTest(b, sample.FS(), Options{})
+	benchApply(b, s, "bench")
+
 }
 
 // generateBlog writes a blog of n posts of about 3 KB each under dir.
@@ -67,13 +58,12 @@ func generateBlog(b *testing.B, dir string, n int) {
 func BenchmarkApply1000Posts(b *testing.B) {
 	src := b.TempDir()
 	generateBlog(b, src, 1000)
-	benchBackends(b, func(b *testing.B, opts Options) {
-		s := openTest(b, os.DirFS(src), opts)
-		if len(s.Snapshot().Posts()) != 1000 {
-			b.Fatalf("%d posts", len(s.Snapshot().Posts()))
-		}
-		benchApply(b, s, "bench")
-	})
+	s := openTest(b, os.DirFS(src), Options{})
+	if len(s.Snapshot().Posts()) != 1000 {
+		b.Fatalf("%d posts", len(s.Snapshot().Posts()))
+	}
+	benchApply(b, s, "bench")
+
 }
 
 // BenchmarkRefresh1000Posts measures loading main after a push changed one
@@ -81,7 +71,7 @@ func BenchmarkApply1000Posts(b *testing.B) {
 func BenchmarkRefresh1000Posts(b *testing.B) {
 	src := b.TempDir()
 	generateBlog(b, src, 1000)
-	benchBackends(b, func(b *testing.B, opts Options) { benchRefresh(b, openTest(b, os.DirFS(src), opts)) })
+	benchRefresh(b, openTest(b, os.DirFS(src), Options{}))
 }
 
 func benchRefresh(b *testing.B, s *Store) {
@@ -138,7 +128,7 @@ func BenchmarkValidatePush1000Posts(b *testing.B) {
 	generateBlog(b, src, 1000)
 	s := openTest(b, os.DirFS(src), Options{})
 	head := mainOf(b, s.Dir())
-	updates := []RefUpdate{{Old: head, New: head, Ref: mainRef}}
+	updates := []RefUpdate{{Old: head, New: head, Ref: MainRef}}
 	defer reportCPU(b)()
 	for b.Loop() {
 		problems, err := ValidatePush(context.Background(), s.Dir(), updates, os.Environ())
@@ -154,10 +144,9 @@ func BenchmarkValidatePush1000Posts(b *testing.B) {
 // each publish.
 func BenchmarkApplyWithImages(b *testing.B) {
 	src := imageBlog(b)
-	benchBackends(b, func(b *testing.B, opts Options) {
-		s := openTest(b, os.DirFS(src), opts)
-		benchApply(b, s, "bench")
-	})
+	s := openTest(b, os.DirFS(src), Options{})
+	benchApply(b, s, "bench")
+
 }
 
 // imageBlog writes a blog of 100 posts and 200 PNG images of 256 KiB.
@@ -184,7 +173,7 @@ func BenchmarkValidatePushWithImages(b *testing.B) {
 		{"all-new", strings.Repeat("0", len(head))},
 	} {
 		b.Run(bench.name, func(b *testing.B) {
-			updates := []RefUpdate{{Old: bench.old, New: head, Ref: mainRef}}
+			updates := []RefUpdate{{Old: bench.old, New: head, Ref: MainRef}}
 			defer reportCPU(b)()
 			for b.Loop() {
 				problems, err := ValidatePush(context.Background(), s.Dir(), updates, os.Environ())

@@ -15,12 +15,11 @@ import (
 	"time"
 )
 
-// ErrNoGit reports that publishing by git push is unavailable because the
-// git program was not found. Open does not fail without git: the store then
-// reads and writes its repository with its built-in git and CanPush
-// reports false. InstallHooks and ValidatePush, which only run under git,
-// return it wrapped.
-var ErrNoGit = errors.New("git push unavailable: the git program was not found (readers, scp and sftp still work)")
+// ErrNoGit reports that the git program was not found. The store keeps
+// the blog in a git repository and drives it with the program, so Open,
+// InstallHooks and ValidatePush return it wrapped; a server then serves its
+// seed read-only.
+var ErrNoGit = errors.New("the git program is not installed")
 
 // Identity of every commit and tag the store writes. The key that published
 // a change is named in the commit message and in the history, not here:
@@ -29,59 +28,6 @@ const (
 	identityName  = "sshblog"
 	identityEmail = "sshblog@localhost"
 )
-
-// repo is what the store needs of its bare git repository. Two
-// implementations read and write the same repository format on disk, so
-// either can open a repository the other wrote: binaryRepo runs the git
-// program, builtinRepo is pure Go (go-git) for machines without git.
-// Object ids are hexadecimal strings; "" means none.
-type repo interface {
-	// gitDir returns the absolute path of the bare repository.
-	gitDir() string
-	// initBare makes an empty bare repository at path, HEAD on main.
-	initBare(ctx context.Context) error
-	// setConfig sets each key (section.name) to its value in the
-	// repository's own configuration.
-	setConfig(ctx context.Context, settings [][2]string) error
-	// resolve returns the object id the ref (a full name, such as
-	// refs/heads/main) points at, or "" when it does not exist.
-	resolve(ctx context.Context, ref string) (string, error)
-	// resolveCommit returns the commit named by rev, a hex object id or a
-	// prefix of one (a tag is peeled to its commit), or "" when rev names
-	// no commit or is ambiguous.
-	resolveCommit(ctx context.Context, rev string) (string, error)
-	// commitInfo returns a commit's subject (its first paragraph on one
-	// line, as git's %s) and committer time.
-	commitInfo(ctx context.Context, commit string) (subject string, when time.Time, err error)
-	// lsTree lists every file of a commit's tree, recursively.
-	lsTree(ctx context.Context, commit string) ([]lsEntry, error)
-	// readBlobs returns the contents of the blobs oids, keyed by id.
-	readBlobs(ctx context.Context, oids []string) (map[string][]byte, error)
-	// readBlob returns the contents of one blob.
-	readBlob(ctx context.Context, oid string) ([]byte, error)
-	// writeBlobs stores datas as blobs and returns their ids in order.
-	writeBlobs(ctx context.Context, datas [][]byte) ([]string, error)
-	// writeTree stores the trees holding exactly files and returns the
-	// root's id.
-	writeTree(ctx context.Context, files []indexEntry) (string, error)
-	// commitTree writes a commit of tree with the given parent ("" for
-	// none) and message, by the store's identity, and returns its id.
-	commitTree(ctx context.Context, tree, parent, message string) (string, error)
-	// writeTag checks and stores an annotated tag object given as its raw
-	// text (as git mktag takes it) and returns its id.
-	writeTag(ctx context.Context, tag []byte) (string, error)
-	// updateRef moves ref to newID if it still points at oldID ("" = must
-	// not exist): a compare-and-swap under git's lock file protocol
-	// (ref.lock), so it excludes any git process too. A concurrent change
-	// or a held lock makes it fail with errRefMoved.
-	updateRef(ctx context.Context, ref, newID, oldID, reason string) error
-	// refNames lists the refs whose names start with prefix.
-	refNames(ctx context.Context, prefix string) ([]string, error)
-	// tagMessages returns the refs under prefix, by name in descending
-	// order, at most limit (<= 0: all) of them, each with the message of the
-	// annotated tag it points at.
-	tagMessages(ctx context.Context, prefix string, limit int) ([]taggedRef, error)
-}
 
 // taggedRef is a ref and the message of the tag it points at.
 type taggedRef struct {
@@ -158,13 +104,12 @@ func messageSubject(message string) string {
 // GIT_* variables the store lets through from its environment.
 var quarantineVars = []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_QUARANTINE_PATH"}
 
-// binaryRepo is a repo driven by the git program, with a controlled
-// environment: no user or system configuration, a fixed identity, no
-// prompts, no replace refs. Nothing of the caller's GIT_* environment leaks
-// in, except the push quarantine when the repo serves a hook. The hooks
-// (ValidatePush, RunHook) and InstallHooks only ever use this one: they
-// run under git.
-type binaryRepo struct {
+// repo is the store's bare git repository, driven by the git program
+// with a controlled environment: no user or system configuration, a fixed
+// identity, no prompts, no replace refs. Nothing of the caller's GIT_*
+// environment leaks in, except the push quarantine when the repo serves a
+// hook. Object ids are hexadecimal strings; "" means none.
+type repo struct {
 	git string   // path of the git binary
 	dir string   // absolute path of the bare repository (GIT_DIR)
 	env []string // environment of every git command
@@ -183,10 +128,10 @@ func findGit(bin string) (string, error) {
 	return p, nil
 }
 
-// newBinaryRepo returns a runner for the bare repository at dir (absolute).
+// newRepo returns a runner for the bare repository at dir (absolute).
 // environ is the caller's environment; only PATH, TMPDIR and, when
 // quarantine is set, the push quarantine variables are taken from it.
-func newBinaryRepo(git, dir string, environ []string, quarantine bool) *binaryRepo {
+func newRepo(git, dir string, environ []string, quarantine bool) *repo {
 	env := []string{
 		"GIT_DIR=" + dir,
 		"GIT_CONFIG_GLOBAL=/dev/null",
@@ -212,7 +157,7 @@ func newBinaryRepo(git, dir string, environ []string, quarantine bool) *binaryRe
 			}
 		}
 	}
-	return &binaryRepo{git: git, dir: dir, env: env}
+	return &repo{git: git, dir: dir, env: env}
 }
 
 // gitError is a failed git command with what it printed on stderr.
@@ -234,7 +179,7 @@ func (e *gitError) Unwrap() error { return e.err }
 
 // run runs git with args, stdin as input and extra environment entries, and
 // returns its standard output.
-func (r *binaryRepo) run(ctx context.Context, stdin []byte, extraEnv []string, args ...string) ([]byte, error) {
+func (r *repo) run(ctx context.Context, stdin []byte, extraEnv []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, r.git, args...)
 	cmd.Dir = r.dir
 	cmd.Env = append(r.env[:len(r.env):len(r.env)], extraEnv...)
@@ -251,7 +196,7 @@ func (r *binaryRepo) run(ctx context.Context, stdin []byte, extraEnv []string, a
 }
 
 // line runs git and returns its output's first line, trimmed.
-func (r *binaryRepo) line(ctx context.Context, stdin []byte, args ...string) (string, error) {
+func (r *repo) line(ctx context.Context, stdin []byte, args ...string) (string, error) {
 	out, err := r.run(ctx, stdin, nil, args...)
 	if err != nil {
 		return "", err
@@ -262,22 +207,26 @@ func (r *binaryRepo) line(ctx context.Context, stdin []byte, args ...string) (st
 
 // scratch returns the store's scratch folder in the repository, made if
 // needed, for temporary index and blob files.
-func (r *binaryRepo) scratch() (string, error) {
+func (r *repo) scratch() (string, error) {
 	tmp := filepath.Join(r.dir, tmpDirName)
 	return tmp, os.MkdirAll(tmp, 0o700)
 }
 
-func (r *binaryRepo) gitDir() string { return r.dir }
+// gitDir returns the absolute path of the bare repository.
+func (r *repo) gitDir() string { return r.dir }
 
-func (r *binaryRepo) initBare(ctx context.Context) error {
+// initBare makes an empty bare repository at path, HEAD on main.
+func (r *repo) initBare(ctx context.Context) error {
 	if _, err := r.run(ctx, nil, nil, "init", "--bare", "--quiet"); err != nil {
 		return err
 	}
-	_, err := r.run(ctx, nil, nil, "symbolic-ref", "HEAD", mainRef)
+	_, err := r.run(ctx, nil, nil, "symbolic-ref", "HEAD", MainRef)
 	return err
 }
 
-func (r *binaryRepo) setConfig(ctx context.Context, settings [][2]string) error {
+// setConfig sets each key (section.name) to its value in the
+// repository's own configuration.
+func (r *repo) setConfig(ctx context.Context, settings [][2]string) error {
 	for _, kv := range settings {
 		if _, err := r.run(ctx, nil, nil, "config", kv[0], kv[1]); err != nil {
 			return err
@@ -286,16 +235,21 @@ func (r *binaryRepo) setConfig(ctx context.Context, settings [][2]string) error 
 	return nil
 }
 
-func (r *binaryRepo) resolve(ctx context.Context, ref string) (string, error) {
+// resolve returns the object id the ref (a full name, such as
+// refs/heads/main) points at, or "" when it does not exist.
+func (r *repo) resolve(ctx context.Context, ref string) (string, error) {
 	return r.revParse(ctx, ref)
 }
 
-func (r *binaryRepo) resolveCommit(ctx context.Context, rev string) (string, error) {
+// resolveCommit returns the commit named by rev, a hex object id or a
+// prefix of one (a tag is peeled to its commit), or "" when rev names
+// no commit or is ambiguous.
+func (r *repo) resolveCommit(ctx context.Context, rev string) (string, error) {
 	return r.revParse(ctx, rev+"^{commit}")
 }
 
 // revParse returns the object id rev names, or "" when it names none.
-func (r *binaryRepo) revParse(ctx context.Context, rev string) (string, error) {
+func (r *repo) revParse(ctx context.Context, rev string) (string, error) {
 	out, err := r.run(ctx, nil, nil, "rev-parse", "--verify", "--quiet", rev)
 	if err != nil {
 		var ee *exec.ExitError
@@ -307,7 +261,9 @@ func (r *binaryRepo) revParse(ctx context.Context, rev string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-func (r *binaryRepo) commitInfo(ctx context.Context, commit string) (string, time.Time, error) {
+// commitInfo returns a commit's subject (its first paragraph on one
+// line, as git's %s) and committer time.
+func (r *repo) commitInfo(ctx context.Context, commit string) (string, time.Time, error) {
 	out, err := r.line(ctx, nil, "show", "-s", "--format=%ct %s", commit)
 	if err != nil {
 		return "", time.Time{}, err
@@ -320,7 +276,8 @@ func (r *binaryRepo) commitInfo(ctx context.Context, commit string) (string, tim
 	return strings.TrimSpace(subject), time.Unix(n, 0).UTC(), nil
 }
 
-func (r *binaryRepo) lsTree(ctx context.Context, treeish string) ([]lsEntry, error) {
+// lsTree lists every file of a commit's tree, recursively.
+func (r *repo) lsTree(ctx context.Context, treeish string) ([]lsEntry, error) {
 	out, err := r.run(ctx, nil, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", treeish)
 	if err != nil {
 		return nil, err
@@ -352,7 +309,7 @@ func (r *binaryRepo) lsTree(ctx context.Context, treeish string) ([]lsEntry, err
 }
 
 // readBlobs reads the blobs in one git process.
-func (r *binaryRepo) readBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
+func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte, error) {
 	blobs := make(map[string][]byte, len(oids))
 	if len(oids) == 0 {
 		return blobs, nil
@@ -390,13 +347,14 @@ func (r *binaryRepo) readBlobs(ctx context.Context, oids []string) (map[string][
 	return blobs, nil
 }
 
-func (r *binaryRepo) readBlob(ctx context.Context, oid string) ([]byte, error) {
+// readBlob returns the contents of one blob.
+func (r *repo) readBlob(ctx context.Context, oid string) ([]byte, error) {
 	return r.run(ctx, nil, nil, "cat-file", "blob", oid)
 }
 
 // writeBlobs writes the blobs to temporary files in the scratch folder
 // (removed before it returns) and hashes them all with one git process.
-func (r *binaryRepo) writeBlobs(ctx context.Context, datas [][]byte) ([]string, error) {
+func (r *repo) writeBlobs(ctx context.Context, datas [][]byte) ([]string, error) {
 	if len(datas) == 0 {
 		return nil, nil
 	}
@@ -438,7 +396,7 @@ func (r *binaryRepo) writeBlobs(ctx context.Context, datas [][]byte) ([]string, 
 
 // writeTree uses a temporary index file in the scratch folder, so it never
 // touches another index.
-func (r *binaryRepo) writeTree(ctx context.Context, files []indexEntry) (string, error) {
+func (r *repo) writeTree(ctx context.Context, files []indexEntry) (string, error) {
 	if err := checkTreeFiles(files); err != nil {
 		return "", err
 	}
@@ -469,7 +427,9 @@ func (r *binaryRepo) writeTree(ctx context.Context, files []indexEntry) (string,
 	return strings.TrimSpace(string(out)), nil
 }
 
-func (r *binaryRepo) commitTree(ctx context.Context, tree, parent, message string) (string, error) {
+// commitTree writes a commit of tree with the given parent ("" for
+// none) and message, by the store's identity, and returns its id.
+func (r *repo) commitTree(ctx context.Context, tree, parent, message string) (string, error) {
 	args := []string{"commit-tree", tree}
 	if parent != "" {
 		args = append(args, "-p", parent)
@@ -478,11 +438,17 @@ func (r *binaryRepo) commitTree(ctx context.Context, tree, parent, message strin
 	return r.line(ctx, []byte(message), args...)
 }
 
-func (r *binaryRepo) writeTag(ctx context.Context, tag []byte) (string, error) {
+// writeTag checks and stores an annotated tag object given as its raw
+// text (as git mktag takes it) and returns its id.
+func (r *repo) writeTag(ctx context.Context, tag []byte) (string, error) {
 	return r.line(ctx, tag, "mktag")
 }
 
-func (r *binaryRepo) updateRef(ctx context.Context, ref, newID, oldID, reason string) error {
+// updateRef moves ref to newID if it still points at oldID ("" = must
+// not exist): a compare-and-swap under git's lock file protocol
+// (ref.lock), so it excludes any git process too. A concurrent change
+// or a held lock makes it fail with errRefMoved.
+func (r *repo) updateRef(ctx context.Context, ref, newID, oldID, reason string) error {
 	_, err := r.run(ctx, nil, nil, "update-ref", "-m", reason, ref, newID, oldID)
 	if err == nil {
 		return nil
@@ -495,7 +461,8 @@ func (r *binaryRepo) updateRef(ctx context.Context, ref, newID, oldID, reason st
 	return fmt.Errorf("update %s: %w", ref, err)
 }
 
-func (r *binaryRepo) refNames(ctx context.Context, prefix string) ([]string, error) {
+// refNames lists the refs whose names start with prefix.
+func (r *repo) refNames(ctx context.Context, prefix string) ([]string, error) {
 	out, err := r.run(ctx, nil, nil, "for-each-ref", "--format=%(refname)", prefix)
 	if err != nil {
 		return nil, err
@@ -503,7 +470,10 @@ func (r *binaryRepo) refNames(ctx context.Context, prefix string) ([]string, err
 	return strings.Fields(string(out)), nil
 }
 
-func (r *binaryRepo) tagMessages(ctx context.Context, prefix string, limit int) ([]taggedRef, error) {
+// tagMessages returns the refs under prefix, by name in descending
+// order, at most limit (<= 0: all) of them, each with the message of the
+// annotated tag it points at.
+func (r *repo) tagMessages(ctx context.Context, prefix string, limit int) ([]taggedRef, error) {
 	args := []string{"for-each-ref", "--sort=-refname", "--format=%(refname)%00%(contents)%00"}
 	if limit > 0 {
 		args = append(args, "--count="+strconv.Itoa(limit))

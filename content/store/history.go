@@ -32,7 +32,7 @@ func (s *Store) History(ctx context.Context, limit int) ([]Entry, error) {
 }
 
 // history reads the history of r's blog.
-func history(ctx context.Context, r repo, limit int) ([]Entry, error) {
+func history(ctx context.Context, r *repo, limit int) ([]Entry, error) {
 	refs, err := r.tagMessages(ctx, historyPrefix, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
@@ -51,7 +51,7 @@ func history(ctx context.Context, r repo, limit int) ([]Entry, error) {
 // record adds e to the history: a tag object holding e, under a new ref
 // named by the time and commit, so concurrent writers (the server and the
 // git hooks, separate processes) never collide.
-func record(ctx context.Context, r repo, e Entry) error {
+func record(ctx context.Context, r *repo, e Entry) error {
 	tag := fmt.Sprintf("object %s\ntype commit\ntag published\ntagger %s <%s> %d +0000\n\n%s",
 		e.Revision, identityName, identityEmail, e.Time.Unix(), formatEntry(e))
 	id, err := r.writeTag(ctx, []byte(tag))
@@ -66,7 +66,7 @@ func record(ctx context.Context, r repo, e Entry) error {
 }
 
 // recorded reports whether commit has a history entry.
-func recorded(ctx context.Context, r repo, commit string) (bool, error) {
+func recorded(ctx context.Context, r *repo, commit string) (bool, error) {
 	refs, err := r.refNames(ctx, historyPrefix)
 	if err != nil {
 		return false, fmt.Errorf("read history: %w", err)

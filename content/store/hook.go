@@ -116,7 +116,7 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 	var problems []content.Problem
 	for _, u := range updates {
 		switch {
-		case u.Ref != mainRef:
+		case u.Ref != MainRef:
 			problems = append(problems, content.Problem{Message: fmt.Sprintf(
 				"%q: only the main branch is published, nothing else may be pushed (git push origin HEAD:main)", u.Ref)})
 		case isZero(u.New):
@@ -135,7 +135,7 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 // validateCommit checks the tree of commit as a publish would. Images that
 // old (the published main, when not zero) already has, unchanged, were
 // checked when they were published and are not read again.
-func validateCommit(ctx context.Context, r repo, rules upload.Rules, old, commit string) ([]content.Problem, error) {
+func validateCommit(ctx context.Context, r *repo, rules upload.Rules, old, commit string) ([]content.Problem, error) {
 	tree, err := readTree(ctx, r, commit, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the pushed tree: %w", err)
@@ -230,7 +230,7 @@ func postReceive(ctx context.Context, repoDir string, updates []RefUpdate, stder
 	}
 	author := authorFromEnv(environ)
 	for _, u := range updates {
-		if u.Ref != mainRef || isZero(u.New) {
+		if u.Ref != MainRef || isZero(u.New) {
 			continue
 		}
 		e, err := pushEntry(ctx, r, u, author)
@@ -248,7 +248,7 @@ func postReceive(ctx context.Context, repoDir string, updates []RefUpdate, stder
 }
 
 // pushEntry describes the push of u as a history entry.
-func pushEntry(ctx context.Context, r repo, u RefUpdate, author Author) (Entry, error) {
+func pushEntry(ctx context.Context, r *repo, u RefUpdate, author Author) (Entry, error) {
 	e := Entry{Revision: u.New, Time: time.Now().UTC(), Author: author, Via: "git push"}
 	subject, _, err := r.commitInfo(ctx, u.New)
 	if err != nil {
@@ -272,10 +272,9 @@ func pushEntry(ctx context.Context, r repo, u RefUpdate, author Author) (Entry, 
 	return e, nil
 }
 
-// hookRepo returns a runner for the repository a hook runs in. Hooks only
-// run under git, so it is always the git program's; without it the error
-// wraps ErrNoGit.
-func hookRepo(repoDir string, environ []string, quarantine bool) (*binaryRepo, error) {
+// hookRepo returns a runner for the repository a hook runs in; without
+// the git program the error wraps ErrNoGit.
+func hookRepo(repoDir string, environ []string, quarantine bool) (*repo, error) {
 	git, err := findGit("")
 	if err != nil {
 		return nil, err
@@ -284,12 +283,12 @@ func hookRepo(repoDir string, environ []string, quarantine bool) (*binaryRepo, e
 	if err != nil {
 		return nil, err
 	}
-	return newBinaryRepo(git, dir, environ, quarantine), nil
+	return newRepo(git, dir, environ, quarantine), nil
 }
 
 // hookRules reads the upload limits Open wrote into the repository's
 // configuration; missing ones take the defaults.
-func hookRules(ctx context.Context, r *binaryRepo) (upload.Rules, error) {
+func hookRules(ctx context.Context, r *repo) (upload.Rules, error) {
 	var lim upload.Limits
 	out, err := r.run(ctx, nil, nil, "config", "--get-regexp", `^sshblog\.`)
 	if err != nil {

@@ -20,11 +20,9 @@ import (
 // round, then reopens the store: main is the last good commit, its blog
 // loads, nothing is locked or half-written, the repository is sound and
 // the history records main.
-func TestKillDuringApply(t *testing.T) { eachBackend(t, testKillDuringApply) }
-
-func testKillDuringApply(t *testing.T, opts Options) {
+func TestKillDuringApply(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
-	s, err := Open(context.Background(), dir, testBlog(), opts)
+	s, err := Open(context.Background(), dir, testBlog(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,9 +31,6 @@ func testKillDuringApply(t *testing.T, opts Options) {
 	for round := range 6 {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), applyLoopEnv+"="+dir)
-		if opts.BuiltinGit {
-			cmd.Env = append(cmd.Env, applyKindEnv+"=1")
-		}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
@@ -69,7 +64,7 @@ func testKillDuringApply(t *testing.T, opts Options) {
 		})
 
 		leftovers += countStale(t, dir)
-		s, err := Open(context.Background(), dir, nil, opts)
+		s, err := Open(context.Background(), dir, nil, Options{})
 		if err != nil {
 			t.Fatalf("round %d: reopen after a kill: %v", round, err)
 		}

@@ -22,48 +22,24 @@ import (
 // code has no test hooks: the hook scripts exec whatever command
 // InstallHooks is given, here this binary.
 const (
-	hookArg        = "store-test-hook" // argv[1] when git runs the test binary as a hook
-	applyLoopEnv   = "STORE_TEST_APPLY_LOOP"
-	applyKindEnv   = "STORE_TEST_APPLY_BUILTIN" // "1": the apply loop uses the built-in git
-	backendGit     = "git"
-	backendBuiltin = "builtin"
+	hookArg      = "store-test-hook" // argv[1] when git runs the test binary as a hook
+	applyLoopEnv = "STORE_TEST_APPLY_LOOP"
 )
-
-// backends are the two ways the store drives its repository: the git
-// program, and the built-in git (Options.BuiltinGit).
-var backends = []string{backendGit, backendBuiltin}
-
-// eachBackend runs test once per backend, as a subtest named after it,
-// with Options choosing it.
-func eachBackend(t *testing.T, test func(t *testing.T, opts Options)) {
-	t.Helper()
-	for _, b := range backends {
-		t.Run(b, func(t *testing.T) { test(t, Options{BuiltinGit: b == backendBuiltin}) })
-	}
-}
-
-// backendOf names the backend a store uses.
-func backendOf(s *Store) string {
-	if s.CanPush() {
-		return backendGit
-	}
-	return backendBuiltin
-}
 
 func TestMain(m *testing.M) {
 	if len(os.Args) == 3 && os.Args[1] == hookArg {
 		os.Exit(RunHook(context.Background(), os.Args[2], ".", os.Stdin, os.Stderr, os.Environ()))
 	}
 	if dir := os.Getenv(applyLoopEnv); dir != "" {
-		os.Exit(applyLoop(dir, Options{BuiltinGit: os.Getenv(applyKindEnv) == "1"}))
+		os.Exit(applyLoop(dir))
 	}
 	os.Exit(m.Run())
 }
 
 // applyLoop opens the store at dir and publishes new posts forever, printing
 // "published N" after each; the kill test kills it at a random moment.
-func applyLoop(dir string, opts Options) int {
-	s, err := Open(context.Background(), dir, nil, opts)
+func applyLoop(dir string) int {
+	s, err := Open(context.Background(), dir, nil, Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -110,9 +86,6 @@ func openTest(t testing.TB, seed fs.FS, opts Options) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if s.CanPush() == opts.BuiltinGit {
-		t.Fatalf("BuiltinGit %v, but the store uses %s", opts.BuiltinGit, backendOf(s))
-	}
 	return s
 }
 

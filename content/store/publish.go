@@ -139,7 +139,7 @@ func (s *Store) Refresh(ctx context.Context) (Result, error) {
 // store (a push). Callers hold s.mu.
 func (s *Store) sync(ctx context.Context) (*state, error) {
 	cur := s.cur.Load()
-	commit, err := s.repo.resolve(ctx, mainRef)
+	commit, err := s.repo.resolve(ctx, MainRef)
 	if err != nil {
 		return nil, fmt.Errorf("read main: %w", err)
 	}
@@ -218,7 +218,7 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	if err != nil {
 		return Result{}, fmt.Errorf("publish: %w", err)
 	}
-	if err := s.repo.updateRef(ctx, mainRef, commit, base.commit, "sshblog: "+subject); err != nil {
+	if err := s.repo.updateRef(ctx, MainRef, commit, base.commit, "sshblog: "+subject); err != nil {
 		if errors.Is(err, errRefMoved) {
 			return Result{}, fmt.Errorf("publish: %w", ErrConflict)
 		}

@@ -9,12 +9,9 @@
 // The model:
 //
 //   - The repository is bare, on branch main, driven with the git program
-//     with a controlled environment (no user or system git configuration),
-//     or, where git is not installed (or Options.BuiltinGit is set), with a
-//     built-in pure Go git (go-git) that reads and writes the same format,
-//     so either can open a repository the other wrote. Publishing by git
-//     push needs the program (git-receive-pack runs the hooks); CanPush
-//     says whether it is there.
+//     with a controlled environment (no user or system git configuration).
+//     The store needs the program: without it Open fails with ErrNoGit,
+//     and a server serves its seed read-only.
 //   - The live blog is always the tree of one validated commit, the one main
 //     points at. Main only ever moves to a validated commit, with a
 //     compare-and-swap, so a server killed at any moment restarts on the last
@@ -50,8 +47,8 @@ import (
 	"github.com/sshblog/sshblog/content/upload"
 )
 
-// mainRef is the branch readers see.
-const mainRef = "refs/heads/main"
+// MainRef is the branch readers see, the only one a push may update.
+const MainRef = "refs/heads/main"
 
 // tmpDirName is the store's scratch folder inside the repository: temporary
 // index files and blob files. It is emptied whenever the store opens.
@@ -67,13 +64,8 @@ type Options struct {
 	// embedded sample" or "/home/me/blog".
 	SeedName string
 	// Git is the path of the git binary; "" looks "git" up in PATH. When it
-	// is not found, the store uses its built-in git and git push is off.
+	// is not found, Open fails with ErrNoGit.
 	Git string
-	// BuiltinGit makes the store read and write its repository with its
-	// built-in git (go-git) even when the git program is installed, for
-	// operators who want to avoid running it. Publishing by git push is
-	// then off: CanPush reports false.
-	BuiltinGit bool
 	// Logger receives notes about recovery and history; nil discards them.
 	Logger *slog.Logger
 }
@@ -103,8 +95,8 @@ func (a Author) String() string {
 // concurrent use; writers are serialised.
 type Store struct {
 	dir   string
-	git   string // path of the git binary; "" when the store uses its built-in git
-	repo  repo
+	git   string // path of the git binary
+	repo  *repo
 	rules upload.Rules
 	log   *slog.Logger
 	lock  *os.File // holds the data directory's lock while open
@@ -134,8 +126,7 @@ type state struct {
 // (the file dir+".lock") until Close, so a second process cannot open the
 // same store.
 //
-// Without the git binary (or with Options.BuiltinGit) Open uses the
-// built-in git, and says so in the log; CanPush then reports false. When
+// Without the git binary Open fails with an error wrapping ErrNoGit. When
 // main does not load (say a newer sshblog validates more strictly), the
 // error is the *content.ValidationError.
 func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, error) {
@@ -146,16 +137,11 @@ func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	git := ""
-	if opts.BuiltinGit {
-		log.Info("using the built-in git as configured; git push is off, scp and sftp still publish")
-	} else {
-		var err error
-		if git, err = findGit(opts.Git); err != nil {
-			log.Warn("git not found: using the built-in git; git push is off, scp and sftp still publish", "err", err)
-		}
+	git, err := findGit(opts.Git)
+	if err != nil {
+		return nil, fmt.Errorf("open blog store: %w", err)
 	}
-	dir, err := filepath.Abs(dir)
+	dir, err = filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open blog store %s: %w", dir, err)
 	}
@@ -206,7 +192,7 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	if err := s.configure(ctx); err != nil {
 		return err
 	}
-	commit, err := s.repo.resolve(ctx, mainRef)
+	commit, err := s.repo.resolve(ctx, MainRef)
 	if err != nil {
 		return fmt.Errorf("open blog store %s: %w", s.dir, err)
 	}
@@ -225,24 +211,11 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	return nil
 }
 
-// repoAt returns the store's kind of repo (the git program's or the
-// built-in one) for the bare repository at dir.
-func (s *Store) repoAt(dir string) repo {
-	if s.git == "" {
-		return newBuiltinRepo(dir)
-	}
-	return newBinaryRepo(s.git, dir, os.Environ(), false)
-}
-
-// CanPush reports whether the store found the git program, which
-// publishing by git push needs (git-receive-pack and its hooks). Without
-// it the store works as well with its built-in git, and scp and sftp still
-// publish; a server says so at start-up.
-func (s *Store) CanPush() bool { return s.git != "" }
+// repoAt returns a runner for the bare repository at dir.
+func (s *Store) repoAt(dir string) *repo { return newRepo(s.git, dir, os.Environ(), false) }
 
 // GitBinary returns the path of the git program the store uses, for the
-// git transport to run git-upload-pack and git-receive-pack with, or ""
-// when it uses its built-in git (see CanPush).
+// git transport to run git-upload-pack and git-receive-pack with.
 func (s *Store) GitBinary() string { return s.git }
 
 // Close releases the store's lock. The repository stays as it is.
@@ -270,7 +243,7 @@ func (s *Store) Files() *Tree { return s.cur.Load().tree }
 func (s *Store) Rules() upload.Rules { return s.rules }
 
 // recover removes what a killed git or store process leaves behind: lock
-// files (*.lock), temporary object and pack files (git's and go-git's),
+// files (*.lock), temporary object and pack files,
 // push quarantines, the temporary files of writeFileAtomic and the store's
 // scratch folder. Open holds the data directory's lock, and no git
 // process of the previous server can still be working on the repository.
@@ -470,7 +443,7 @@ func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*sta
 
 // readTree reads the files of commit as a Tree, holding the text the blog
 // reads in memory. Blobs of prev's tree are reused.
-func readTree(ctx context.Context, r repo, commit string, prev *state) (*Tree, error) {
+func readTree(ctx context.Context, r *repo, commit string, prev *state) (*Tree, error) {
 	entries, err := r.lsTree(ctx, commit)
 	if err != nil {
 		return nil, err

@@ -22,12 +22,9 @@ import (
 
 var alice = Author{Fingerprint: "SHA256:alicealicealice", Comment: "alice@laptop"}
 
-func TestOpenSeedsThenReopens(t *testing.T) { eachBackend(t, testOpenSeedsThenReopens) }
-
-func testOpenSeedsThenReopens(t *testing.T, opts Options) {
+func TestOpenSeedsThenReopens(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data", "blog.git")
-	seeded := opts
-	seeded.SeedName = "the embedded sample"
+	seeded := Options{SeedName: "the embedded sample"}
 	s, err := Open(context.Background(), dir, sample.FS(), seeded)
 	if err != nil {
 		t.Fatal(err)
@@ -41,12 +38,12 @@ func testOpenSeedsThenReopens(t *testing.T, opts Options) {
 		h[0].Subject != "Seed the blog from the embedded sample" || len(h[0].Files) != 4 {
 		t.Fatalf("history after seeding: %+v, %v", h, err)
 	}
-	if _, err := Open(context.Background(), dir, sample.FS(), opts); err == nil || !strings.Contains(err.Error(), "another sshblog process") {
+	if _, err := Open(context.Background(), dir, sample.FS(), Options{}); err == nil || !strings.Contains(err.Error(), "another sshblog process") {
 		t.Fatalf("second Open of a store in use: %v", err)
 	}
 	s.Close()
 
-	s, err = Open(context.Background(), dir, nil, opts)
+	s, err = Open(context.Background(), dir, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,13 +59,11 @@ func testOpenSeedsThenReopens(t *testing.T, opts Options) {
 	}
 }
 
-func TestOpenRefusesAnInvalidSeed(t *testing.T) { eachBackend(t, testOpenRefusesAnInvalidSeed) }
-
-func testOpenRefusesAnInvalidSeed(t *testing.T, opts Options) {
+func TestOpenRefusesAnInvalidSeed(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	seed := withFile(testBlog(), "posts/2024-03-01-bad.md", []byte("---\ntags: [x]\n---\nNo title.\n"))
 	seed["images/evil.png"] = &fstest.MapFile{Mode: os.ModeSymlink, Data: []byte("/etc/passwd")}
-	_, err := Open(context.Background(), dir, seed, opts)
+	_, err := Open(context.Background(), dir, seed, Options{})
 	var ve *content.ValidationError
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "images/evil.png: symbolic links are not allowed") {
 		t.Fatalf("Open with a bad seed: %v", err)
@@ -77,15 +72,13 @@ func testOpenRefusesAnInvalidSeed(t *testing.T, opts Options) {
 		t.Fatalf("a refused seed left %s: %v", dir, err)
 	}
 	delete(seed, "images/evil.png")
-	_, err = Open(context.Background(), dir, seed, opts)
+	_, err = Open(context.Background(), dir, seed, Options{})
 	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "posts/2024-03-01-bad.md:") {
 		t.Fatalf("Open with a post without title: %v", err)
 	}
 }
 
-func TestOpenSeedsFromAJekyllFolder(t *testing.T) { eachBackend(t, testOpenSeedsFromAJekyllFolder) }
-
-func testOpenSeedsFromAJekyllFolder(t *testing.T, opts Options) {
+func TestOpenSeedsFromAJekyllFolder(t *testing.T) {
 	src := t.TempDir()
 	writeFiles(t, src, map[string]string{
 		"_config.yml":                      "title: Jekyll blog\n",
@@ -100,7 +93,7 @@ func testOpenSeedsFromAJekyllFolder(t *testing.T, opts Options) {
 		"_posts/drafts/.keep":              "",
 		"_drafts/2021-01-01-unfinished.md": "---\ntitle: later\n---\n",
 	})
-	s := openTest(t, os.DirFS(src), opts)
+	s := openTest(t, os.DirFS(src), Options{})
 	snap := s.Snapshot()
 	if snap.Site().Title != "Jekyll blog" || len(snap.Posts()) != 1 || len(snap.Books()) != 1 {
 		t.Fatalf("Jekyll seed: site %+v, %d posts, %d books", snap.Site(), len(snap.Posts()), len(snap.Books()))
@@ -127,10 +120,8 @@ func testOpenSeedsFromAJekyllFolder(t *testing.T, opts Options) {
 	}
 }
 
-func TestApplyPublishes(t *testing.T) { eachBackend(t, testApplyPublishes) }
-
-func testApplyPublishes(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+func TestApplyPublishes(t *testing.T) {
+	s := openTest(t, testBlog(), Options{})
 	ch, stop := s.Library().Subscribe()
 	defer stop()
 	before := s.Snapshot()
@@ -172,9 +163,7 @@ func testApplyPublishes(t *testing.T, opts Options) {
 	}
 }
 
-func TestApplyOperations(t *testing.T) { eachBackend(t, testApplyOperations) }
-
-func testApplyOperations(t *testing.T, opts Options) {
+func TestApplyOperations(t *testing.T) {
 	tests := []struct {
 		name    string
 		ops     func(c *Change)
@@ -213,7 +202,7 @@ func testApplyOperations(t *testing.T, opts Options) {
 			c.Put("../x", nil)
 			c.Remove("nope")
 		}, err: []string{"a.exe: not accepted", "leaves the blog's folder", "no such file"}},
-		{name: "too big", ops: func(c *Change) { c.Put("posts/2024-06-01-big.md", make([]byte, 2<<20)) }, err: []string{"2.0 MiB is over the 1.0 MiB limit for a text file"}},
+		{name: "too big", ops: func(c *Change) { c.Put("posts/2024-06-01-big.md", make([]byte, 2<<20)) }, err: []string{"2 MiB is over the 1 MiB limit for a text file"}},
 		{name: "invalid UTF-8", ops: func(c *Change) { c.Put("posts/2024-06-01-bin.md", []byte("---\ntitle: x\n---\n\xff\xfe")) },
 			err: []string{"posts/2024-06-01-bin.md:4: text is not valid UTF-8"}},
 		{name: "NUL", ops: func(c *Change) { c.Put("site.yaml", []byte("title: x\x00")) }, err: []string{"site.yaml:1: text contains a NUL byte"}},
@@ -226,7 +215,7 @@ func testApplyOperations(t *testing.T, opts Options) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t, testBlog(), opts)
+			s := openTest(t, testBlog(), Options{})
 			before := mainOf(t, s.Dir())
 			objects := looseObjects(t, s.Dir())
 			beforeFiles := filesOf(t, s.Dir(), before)
@@ -273,11 +262,7 @@ func testApplyOperations(t *testing.T, opts Options) {
 }
 
 func TestApplyWithoutChangeCommitsNothing(t *testing.T) {
-	eachBackend(t, testApplyWithoutChangeCommitsNothing)
-}
-
-func testApplyWithoutChangeCommitsNothing(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+	s := openTest(t, testBlog(), Options{})
 	before := mainOf(t, s.Dir())
 	var c Change
 	c.Put("posts/2024-01-01-first.md", testBlog()["posts/2024-01-01-first.md"].Data)
@@ -291,11 +276,8 @@ func testApplyWithoutChangeCommitsNothing(t *testing.T, opts Options) {
 	}
 }
 
-func TestApplyLimitsAreConfigurable(t *testing.T) { eachBackend(t, testApplyLimitsAreConfigurable) }
-
-func testApplyLimitsAreConfigurable(t *testing.T, opts Options) {
-	opts.Limits = upload.Limits{Image: 100}
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"), testBlog(), opts)
+func TestApplyLimitsAreConfigurable(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"), testBlog(), Options{Limits: upload.Limits{Image: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,10 +295,8 @@ func testApplyLimitsAreConfigurable(t *testing.T, opts Options) {
 // TestConcurrentApplies publishes from many goroutines at once: every
 // change succeeds, one after the other, and each commit adds exactly its
 // own file to the one before: never a mixed or lost state.
-func TestConcurrentApplies(t *testing.T) { eachBackend(t, testConcurrentApplies) }
-
-func testConcurrentApplies(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+func TestConcurrentApplies(t *testing.T) {
+	s := openTest(t, testBlog(), Options{})
 	seed := mainOf(t, s.Dir())
 	const n = 8
 	var wg sync.WaitGroup
@@ -358,10 +338,8 @@ func testConcurrentApplies(t *testing.T, opts Options) {
 
 // TestConflictIsRefusedCleanly moves main behind the store's back between
 // its reading main and its compare-and-swap, as a concurrent push would.
-func TestConflictIsRefusedCleanly(t *testing.T) { eachBackend(t, testConflictIsRefusedCleanly) }
-
-func testConflictIsRefusedCleanly(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+func TestConflictIsRefusedCleanly(t *testing.T) {
+	s := openTest(t, testBlog(), Options{})
 	base := s.cur.Load()
 	var c Change
 	c.Put("posts/2024-08-01-other.md", post("Other", ""))
@@ -390,11 +368,7 @@ func testConflictIsRefusedCleanly(t *testing.T, opts Options) {
 }
 
 func TestApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T) {
-	eachBackend(t, testApplyAfterAnOutsideChangeBuildsOnIt)
-}
-
-func testApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+	s := openTest(t, testBlog(), Options{})
 	// Someone moves main (as a push does) without telling the store.
 	tree := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "rev-parse", "main^{tree}")
 	commit := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "commit-tree", tree, "-p", "main", "-m", "outside")
@@ -409,10 +383,8 @@ func testApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T, opts Options) {
 	}
 }
 
-func TestRollback(t *testing.T) { eachBackend(t, testRollback) }
-
-func testRollback(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+func TestRollback(t *testing.T) {
+	s := openTest(t, testBlog(), Options{})
 	seed := mainOf(t, s.Dir())
 	var c Change
 	c.Put("posts/2024-10-01-a.md", post("A", ""))
@@ -453,10 +425,8 @@ func testRollback(t *testing.T, opts Options) {
 	}
 }
 
-func TestFilesIsAnFS(t *testing.T) { eachBackend(t, testFilesIsAnFS) }
-
-func testFilesIsAnFS(t *testing.T, opts Options) {
-	s := openTest(t, testBlog(), opts)
+func TestFilesIsAnFS(t *testing.T) {
+	s := openTest(t, testBlog(), Options{})
 	if err := fstest.TestFS(s.Files(), "site.yaml", "posts/2024-01-01-first.md", "images/cover.png"); err != nil {
 		t.Fatal(err)
 	}
@@ -466,11 +436,9 @@ func testFilesIsAnFS(t *testing.T, opts Options) {
 	}
 }
 
-func TestRecoversFromStaleFiles(t *testing.T) { eachBackend(t, testRecoversFromStaleFiles) }
-
-func testRecoversFromStaleFiles(t *testing.T, opts Options) {
+func TestRecoversFromStaleFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
-	s, err := Open(context.Background(), dir, testBlog(), opts)
+	s, err := Open(context.Background(), dir, testBlog(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,7 +453,7 @@ func testRecoversFromStaleFiles(t *testing.T, opts Options) {
 	}
 	writeFiles(t, filepath.Dir(dir), map[string]string{"blog.git.seeding-42/HEAD": "x"})
 
-	s, err = Open(context.Background(), dir, nil, opts)
+	s, err = Open(context.Background(), dir, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,11 +473,9 @@ func testRecoversFromStaleFiles(t *testing.T, opts Options) {
 	}
 }
 
-func TestOpenRecordsAnUnrecordedMain(t *testing.T) { eachBackend(t, testOpenRecordsAnUnrecordedMain) }
-
-func testOpenRecordsAnUnrecordedMain(t *testing.T, opts Options) {
+func TestOpenRecordsAnUnrecordedMain(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "blog.git")
-	s, err := Open(context.Background(), dir, testBlog(), opts)
+	s, err := Open(context.Background(), dir, testBlog(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,7 +485,7 @@ func testOpenRecordsAnUnrecordedMain(t *testing.T, opts Options) {
 	commit := mustGit(t, dir, "--git-dir="+dir, "commit-tree", tree, "-p", "main", "-m", "lost record")
 	mustGit(t, dir, "--git-dir="+dir, "update-ref", "refs/heads/main", commit)
 
-	s, err = Open(context.Background(), dir, nil, opts)
+	s, err = Open(context.Background(), dir, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,10 +501,6 @@ func testOpenRecordsAnUnrecordedMain(t *testing.T, opts Options) {
 // make every git command fail (an invalid core.bare) or point git at
 // another repository.
 func TestIgnoresTheUsersGitConfiguration(t *testing.T) {
-	eachBackend(t, testIgnoresTheUsersGitConfiguration)
-}
-
-func testIgnoresTheUsersGitConfiguration(t *testing.T, opts Options) {
 	home := t.TempDir()
 	config := "[core]\n\tbare = maybe\n\thooksPath = /nonexistent\n"
 	writeFiles(t, home, map[string]string{".gitconfig": config, "global.config": config})
@@ -548,7 +510,7 @@ func testIgnoresTheUsersGitConfiguration(t *testing.T, opts Options) {
 	t.Setenv("GIT_DIR", home)
 	t.Setenv("GIT_INDEX_FILE", filepath.Join(home, "index"))
 	t.Setenv("GIT_AUTHOR_NAME", "Mallory")
-	s := openTest(t, testBlog(), opts)
+	s := openTest(t, testBlog(), Options{})
 	var c Change
 	c.Put("posts/2024-12-01-signed.md", post("Signed?", ""))
 	if _, err := s.Apply(context.Background(), c, alice); err != nil {
@@ -566,41 +528,40 @@ func testIgnoresTheUsersGitConfiguration(t *testing.T, opts Options) {
 // from the blob just published (kept when its data is dropped), and from
 // git after a reopen.
 func TestReadHead(t *testing.T) {
-	eachBackend(t, func(t *testing.T, opts Options) {
-		dir := filepath.Join(t.TempDir(), "blog.git")
-		s, err := Open(context.Background(), dir, sample.FS(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img := uploadtest.Image("images/a.png", 100<<10)
-		img[20] = 'x' // something past the signature to compare
-		var c Change
-		c.Put("images/a.png", img)
-		if _, err := s.Apply(context.Background(), c, alice); err != nil {
-			t.Fatal(err)
-		}
-		check := func(s *Store) {
-			t.Helper()
-			for _, n := range []int{0, 4, 512, 200 << 10} {
-				got, err := s.Files().ReadHead("images/a.png", n)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if want := img[:min(n, len(img))]; !bytes.Equal(got, want) {
-					t.Fatalf("ReadHead(%d): %d bytes, want the first %d", n, len(got), len(want))
-				}
+	dir := filepath.Join(t.TempDir(), "blog.git")
+	s, err := Open(context.Background(), dir, sample.FS(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := uploadtest.Image("images/a.png", 100<<10)
+	img[20] = 'x' // something past the signature to compare
+	var c Change
+	c.Put("images/a.png", img)
+	if _, err := s.Apply(context.Background(), c, alice); err != nil {
+		t.Fatal(err)
+	}
+	check := func(s *Store) {
+		t.Helper()
+		for _, n := range []int{0, 4, 512, 200 << 10} {
+			got, err := s.Files().ReadHead("images/a.png", n)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if _, err := s.Files().ReadHead("images/none.png", 4); !errors.Is(err, fs.ErrNotExist) {
-				t.Fatalf("ReadHead of a missing file: %v", err)
+			if want := img[:min(n, len(img))]; !bytes.Equal(got, want) {
+				t.Fatalf("ReadHead(%d): %d bytes, want the first %d", n, len(got), len(want))
 			}
 		}
-		check(s)
-		s.Close()
-		s, err = Open(context.Background(), dir, sample.FS(), opts)
-		if err != nil {
-			t.Fatal(err)
+		if _, err := s.Files().ReadHead("images/none.png", 4); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("ReadHead of a missing file: %v", err)
 		}
-		defer s.Close()
-		check(s)
-	})
+	}
+	check(s)
+	s.Close()
+	s, err = Open(context.Background(), dir, sample.FS(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(s)
+
 }

@@ -48,11 +48,11 @@ type Tree struct {
 	time     time.Time
 	files    map[string]*blob
 	dirs     map[string][]string // folder → sorted names of its children
-	repo     repo                // reads blobs not held in memory; nil when all are
+	repo     *repo               // reads blobs not held in memory; nil when all are
 }
 
 // newTree indexes files (path → blob) as a tree.
-func newTree(r repo, revision string, t time.Time, files map[string]*blob) *Tree {
+func newTree(r *repo, revision string, t time.Time, files map[string]*blob) *Tree {
 	sets := map[string]map[string]bool{".": {}}
 	for p := range files {
 		for child := p; child != "."; {

@@ -254,13 +254,21 @@ func refusal(p, msg string) error {
 	return &content.ValidationError{Problems: []content.Problem{{File: p, Message: msg}}}
 }
 
-// FormatSize formats n bytes for people: "512 bytes", "1.5 KiB", "10.0 MiB".
+// FormatSize formats n bytes for people, in the largest binary unit that
+// reaches it, with one decimal unless the size is whole in that unit: "512
+// bytes", "1.5 KiB", "10 MiB", "1 GiB". Sizes in a unit read back exactly
+// where they are whole, so flag defaults use it too.
 func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		switch {
+		case n >= u.size && n%u.size == 0:
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		case n >= u.size:
+			return fmt.Sprintf("%.1f %s", float64(n)/float64(u.size), u.name)
+		}
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

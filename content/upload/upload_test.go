@@ -294,3 +294,14 @@ func (f *countingFile) Read(b []byte) (int, error) {
 	f.fs.read += n
 	return n, err
 }
+
+func TestFormatSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		0: "0 bytes", 512: "512 bytes", 1 << 10: "1 KiB", 1536: "1.5 KiB", 3000: "2.9 KiB",
+		1 << 20: "1 MiB", 10 << 20: "10 MiB", 2<<20 + 1: "2.0 MiB", 256 << 20: "256 MiB", 1 << 30: "1 GiB",
+	} {
+		if got := FormatSize(n); got != want {
+			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
