@@ -20,7 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 	"github.com/sshblog/sshblog/server/servertest"
 	"github.com/sshblog/sshblog/ui/paint"
 )
@@ -28,7 +28,7 @@ import (
 // bodyRenderer is a ui.Renderer returning the Markdown as it is.
 type bodyRenderer struct{}
 
-func (bodyRenderer) Render(_ content.Site, p *content.Post, _ int, _ render.Theme) (string, error) {
+func (bodyRenderer) Render(_ content.Site, p *content.Post, _ int, _ theme.Theme) (string, error) {
 	return p.Body, nil
 }
 

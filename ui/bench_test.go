@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 	"github.com/sshblog/sshblog/ui/paint"
 )
 
@@ -21,7 +21,7 @@ import (
 // itself holds.
 type sharedRenderer struct{ out string }
 
-func (r sharedRenderer) Render(content.Site, *content.Post, int, render.Theme) (string, error) {
+func (r sharedRenderer) Render(content.Site, *content.Post, int, theme.Theme) (string, error) {
 	return r.out, nil
 }
 
@@ -30,7 +30,7 @@ func (r sharedRenderer) Render(content.Site, *content.Post, int, render.Theme) (
 // thousand sessions at once, as the server would.
 func BenchmarkSessionMemory(b *testing.B) {
 	blog := seedBlog(b)
-	out, err := (&wrapRenderer{}).Render(blog.Site(), blog.Posts()[0], 78, render.Dark)
+	out, err := (&wrapRenderer{}).Render(blog.Site(), blog.Posts()[0], 78, theme.Dark)
 	if err != nil {
 		b.Fatal(err)
 	}

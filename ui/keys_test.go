@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 func newTestDriver(t *testing.T) (*driver, *wrapRenderer) {
@@ -515,12 +516,12 @@ func TestStaleRenderDropped(t *testing.T) {
 	d, _ := openAlpha(t)
 	rd := d.m.reader
 	lines := len(rd.lines)
-	stale := renderedMsg{to: rd, key: renderKey{post: rd.post, width: 10, theme: render.Dark}, out: "stale"}
+	stale := renderedMsg{to: rd, key: renderKey{post: rd.post, width: 10, theme: theme.Dark}, out: "stale"}
 	d.send(stale)
 	if len(rd.lines) != lines || rd.have.width == 10 {
 		t.Fatal("a rendering for an old width was shown")
 	}
-	other := renderedMsg{to: rd, key: renderKey{post: &content.Post{}, width: rd.col, theme: render.Dark}, out: "other"}
+	other := renderedMsg{to: rd, key: renderKey{post: &content.Post{}, width: rd.col, theme: theme.Dark}, out: "other"}
 	d.send(other)
 	if rd.have.post != rd.post {
 		t.Fatal("a rendering of another post was shown")
@@ -584,19 +585,19 @@ func TestViewModes(t *testing.T) {
 
 func TestTheme(t *testing.T) {
 	d, r := openAlpha(t)
-	if r.last().theme != render.Dark {
+	if r.last().theme != theme.Dark {
 		t.Fatalf("first rendering in %s, want dark until the terminal answers", r.last().theme)
 	}
 	dark := d.m.d.styles
 	d.send(tea.BackgroundColorMsg{Color: color.White})
-	if r.last().theme != render.Light || d.m.reader.have.theme != render.Light {
+	if r.last().theme != theme.Light || d.m.reader.have.theme != theme.Light {
 		t.Fatal("post not re-rendered light")
 	}
 	if d.m.d.styles == dark {
 		t.Fatal("styles not rebuilt")
 	}
 	d.send(tea.BackgroundColorMsg{Color: color.Black})
-	if r.last().theme != render.Dark {
+	if r.last().theme != theme.Dark {
 		t.Fatal("not back to dark")
 	}
 
@@ -607,7 +608,7 @@ func TestTheme(t *testing.T) {
 	}
 	p.keys("enter")
 	p.send(tea.BackgroundColorMsg{Color: color.White})
-	if plain.last().theme != render.Plain {
+	if plain.last().theme != theme.Plain {
 		t.Fatalf("plain mode rendered %s", plain.last().theme)
 	}
 }

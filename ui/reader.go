@@ -11,7 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // maxColumn caps the reading column: longer lines are hard to read.
@@ -22,7 +23,7 @@ const maxColumn = 100
 type renderKey struct {
 	post  *content.Post
 	width int
-	theme render.Theme
+	theme theme.Theme
 }
 
 // renderedMsg carries a finished rendering back to the reader that asked.
@@ -56,7 +57,7 @@ type reader struct {
 	removed bool          // the post is no longer published
 	minutes int
 
-	theme render.Theme
+	theme theme.Theme
 	w, h  int
 	left  int // margin before the column
 	col   int // column width
@@ -78,8 +79,8 @@ type reader struct {
 }
 
 // newReader opens p from snapshot s.
-func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, theme render.Theme) *reader {
-	rd := &reader{d: d, renderer: r, theme: theme, vp: newViewport(), current: -1}
+func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, th theme.Theme) *reader {
+	rd := &reader{d: d, renderer: r, theme: th, vp: newViewport(), current: -1}
 	rd.vp.MouseWheelDelta = 3
 	rd.snap, rd.site = s, s.Site()
 	rd.show(p)
@@ -98,7 +99,7 @@ func (r *reader) show(p *content.Post) {
 }
 
 // setTheme re-renders in another theme, keeping the place.
-func (r *reader) setTheme(t render.Theme) {
+func (r *reader) setTheme(t theme.Theme) {
 	r.theme = t
 	r.want.theme = t
 }
@@ -169,9 +170,7 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 	for i, l := range r.lines {
 		// A tab is zero cells to x/ansi but several on the terminal (and
 		// to lipgloss): make it spaces so widths agree.
-		if strings.IndexByte(l, '\t') >= 0 {
-			r.lines[i] = strings.ReplaceAll(l, "\t", "    ")
-		}
+		r.lines[i] = linebreak.ExpandTabs(l)
 	}
 	r.index = nil
 	r.vp.SetContentLines(r.lines)

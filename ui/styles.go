@@ -6,7 +6,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
-	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Styles is every style the UI uses, built from one theme and passed down to
@@ -14,7 +14,7 @@ import (
 // lipgloss styles from it: a lipgloss.Style is 648 bytes, and keeping the
 // thirty-odd finished styles in every session would cost more memory than
 // the rest of the session's UI together (the server holds thousands).
-// render.Plain gives styles with no colour at all: only bold, faint,
+// theme.Plain gives styles with no colour at all: only bold, faint,
 // underline and reverse video, which NO_COLOR allows, so the current row and
 // search hits stay visible.
 type Styles struct {
@@ -25,11 +25,11 @@ type Styles struct {
 }
 
 // newStyles builds the styles for a theme.
-func newStyles(theme render.Theme) *Styles {
-	if theme == render.Plain {
+func newStyles(th theme.Theme) *Styles {
+	if th == theme.Plain {
 		return &Styles{plain: true, dark: true}
 	}
-	dark := theme != render.Light
+	dark := th != theme.Light
 	ld := lipgloss.LightDark(dark)
 	hex := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
 	return &Styles{

@@ -13,8 +13,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // driver runs a Model the way Bubble Tea does, but synchronously: every
@@ -192,9 +192,9 @@ type wrapRenderer struct {
 	render func(p *content.Post, width int) string // optional override
 }
 
-func (r *wrapRenderer) Render(_ content.Site, p *content.Post, width int, theme render.Theme) (string, error) {
+func (r *wrapRenderer) Render(_ content.Site, p *content.Post, width int, th theme.Theme) (string, error) {
 	r.mu.Lock()
-	r.calls = append(r.calls, renderKey{post: p, width: width, theme: theme})
+	r.calls = append(r.calls, renderKey{post: p, width: width, theme: th})
 	fail := r.fail
 	r.mu.Unlock()
 	if fail != nil {

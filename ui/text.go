@@ -5,11 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
-	linebreak "github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/termsafe"
 )
 
 const ellipsis = "…"
@@ -23,30 +23,17 @@ func truncate(s string, width int) string {
 }
 
 // wrap breaks text into lines of at most width cells as a post's text is
-// broken (package wrap: Unicode line breaking, kinsoku, words and URLs kept
+// broken (package linebreak: Unicode line breaking, kinsoku, words and URLs kept
 // whole unless wider than a line), so a title or a note breaks as the post
-// does. Explicit newlines are kept. Widths below wrap.MinWidth count as
-// wrap.MinWidth: a wide character needs two cells.
+// does. Explicit newlines are kept. Widths below linebreak.MinWidth count as
+// linebreak.MinWidth: a wide character needs two cells.
 func wrap(s string, width int) []string {
 	if width <= 0 {
 		return nil
 	}
-	// Content comes sanitised (package termsafe), but may hold the Unicode
-	// noncharacters that package wrap takes for layout markers: they show
-	// as U+FFFD, as invalid UTF-8 does.
-	s = strings.Map(func(r rune) rune {
-		if linebreak.IsMarker(r) {
-			return utf8.RuneError
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-	return strings.Split(linebreak.Lines(s, width), "\n")
-}
-
-// isCJK reports whether r is a Han, kana or Hangul character, which reading
-// time counts one by one instead of by words.
-func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+	// Content comes sanitised; String again costs nothing then, and keeps
+	// text from elsewhere from forging the line breaker's layout markers.
+	return strings.Split(linebreak.Lines(termsafe.String(s), width), "\n")
 }
 
 // readingMinutes estimates how long a body takes to read: CJK characters at
@@ -56,7 +43,7 @@ func readingMinutes(body string) int {
 	inWord := false
 	for _, r := range body {
 		switch {
-		case isCJK(r):
+		case linebreak.IsCJK(r) && unicode.IsLetter(r): // counted one by one, not by words
 			cjk++
 			inWord = false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):

@@ -17,13 +17,13 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Renderer is what the UI needs from content/render.
 type Renderer interface {
 	// Render returns p's body rendered for a column width cells wide.
-	Render(site content.Site, p *content.Post, width int, theme render.Theme) (string, error)
+	Render(site content.Site, p *content.Post, width int, th theme.Theme) (string, error)
 }
 
 // Options configure a new Model.
@@ -66,7 +66,7 @@ type Model struct {
 	renderer Renderer
 	plain    bool
 	asked    bool // the terminal was asked for its background colour by the caller
-	theme    render.Theme
+	theme    theme.Theme
 	lang     string
 
 	width, height int
@@ -97,14 +97,14 @@ func New(opts Options) *Model {
 	if r == nil {
 		r = sourceRenderer{}
 	}
-	theme := render.Dark
+	th := theme.Dark
 	if opts.Plain {
-		theme = render.Plain
+		th = theme.Plain
 	}
-	m := &Model{snap: s, renderer: r, plain: opts.Plain, asked: opts.BackgroundAsked, theme: theme, lang: s.Site().Language}
+	m := &Model{snap: s, renderer: r, plain: opts.Plain, asked: opts.BackgroundAsked, theme: th, lang: s.Site().Language}
 	m.d.msgs = messagesFor(m.lang)
 	m.d.keys = newKeyMap(m.d.msgs)
-	m.d.styles = newStyles(theme)
+	m.d.styles = newStyles(th)
 	m.ensureSection(sectionPosts)
 	m.resize(opts.Width, opts.Height)
 	m.layout()
@@ -114,7 +114,7 @@ func New(opts Options) *Model {
 // sourceRenderer shows the Markdown source; used when no Renderer is given.
 type sourceRenderer struct{}
 
-func (sourceRenderer) Render(_ content.Site, p *content.Post, _ int, _ render.Theme) (string, error) {
+func (sourceRenderer) Render(_ content.Site, p *content.Post, _ int, _ theme.Theme) (string, error) {
 	return p.Body, nil
 }
 
@@ -197,17 +197,17 @@ func (m *Model) setBackground(dark bool) {
 	if m.plain {
 		return
 	}
-	theme := render.Light
+	th := theme.Light
 	if dark {
-		theme = render.Dark
+		th = theme.Dark
 	}
-	if theme == m.theme {
+	if th == m.theme {
 		return
 	}
-	m.theme = theme
-	m.d.styles = newStyles(theme)
+	m.theme = th
+	m.d.styles = newStyles(th)
 	if m.reader != nil {
-		m.reader.setTheme(theme)
+		m.reader.setTheme(th)
 	}
 }
 

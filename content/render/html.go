@@ -10,14 +10,15 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/termsafe"
 )
 
 // imageMark starts the line that stands for an image.
 const imageMark = "🖼 "
 
 // htmlParagraphs returns the text an HTML fragment shows, as Markdown
-// paragraphs: figures and images become image lines, <br> a wrap.Break,
+// paragraphs: figures and images become image lines, <br> a linebreak.Break,
 // block elements separate paragraphs, list items get a bullet, and script,
 // style and similar elements disappear with their content.
 // Image sources that are absolute paths are resolved against site, the
@@ -68,7 +69,7 @@ func (c *htmlText) start(tok html.Token, selfClosing bool) {
 			c.skip++
 		}
 	case "br":
-		c.cur.WriteRune(wrap.Break)
+		c.cur.WriteRune(linebreak.Break)
 	case "img":
 		src, alt := attr(tok, "src"), attr(tok, "alt")
 		if c.fig != nil && c.fig.src == "" {
@@ -138,7 +139,7 @@ func (c *htmlText) endFigure() {
 func (c *htmlText) flush() {
 	t := collapseSpace(c.cur.String())
 	c.cur.Reset()
-	if strings.Trim(t, string(wrap.Break)+" •") != "" {
+	if strings.Trim(t, string(linebreak.Break)+" •") != "" {
 		c.paras = append(c.paras, escapeText(t))
 	}
 }
@@ -200,31 +201,15 @@ func fileName(src string) string {
 }
 
 // destination prepares src for a Markdown link destination in angle
-// brackets: controls dropped, spaces, brackets and backslashes
-// percent-encoded, ampersands written as a reference so that nothing in the
-// URL is read as one.
+// brackets: encoded by termsafe.URL, ampersands written as a reference so
+// that nothing in the URL is read as one.
 func destination(src string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(src) {
-		switch {
-		case unicode.IsControl(r) || wrap.IsMarker(r):
-		case r == ' ' || r == '<' || r == '>' || r == '\\':
-			b.WriteByte('%')
-			b.WriteByte(hex[r>>4])
-			b.WriteByte(hex[r&15])
-		case r == '&':
-			b.WriteString("&amp;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return strings.ReplaceAll(termsafe.URL(strings.TrimSpace(src)), "&", "&amp;")
 }
 
 // collapseSpace collapses runs of white space to one space, or to nothing
 // where a line break falls between CJK characters, drops controls and
-// marker runes but wrap.Break, and trims the ends.
+// marker runes but linebreak.Break, and trims the ends.
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -232,14 +217,14 @@ func collapseSpace(s string) string {
 	space, newline := false, false
 	for _, r := range s {
 		switch {
-		case r == wrap.Break:
+		case r == linebreak.Break:
 		case r == '\n' || r == '\r':
 			space, newline = true, true
 			continue
 		case unicode.IsSpace(r):
 			space = true
 			continue
-		case unicode.IsControl(r) || wrap.IsMarker(r) || r == utf8.RuneError:
+		case unicode.IsControl(r) || linebreak.IsMarker(r) || r == utf8.RuneError:
 			continue
 		}
 		if space && b.Len() > 0 && !(newline && cjkJoin(prev, r)) {
@@ -272,7 +257,7 @@ func escapeText(s string) string {
 	return b.String()
 }
 
-// inlineHTML returns what an inline HTML tag shows: a wrap.Break for <br>,
+// inlineHTML returns what an inline HTML tag shows: a linebreak.Break for <br>,
 // an image line for <img>, nothing for anything else.
 func inlineHTML(raw, site string) string {
 	z := html.NewTokenizer(strings.NewReader(raw))
@@ -288,7 +273,7 @@ func inlineHTML(raw, site string) string {
 		tok := z.Token()
 		switch tok.Data {
 		case "br":
-			b.WriteRune(wrap.Break)
+			b.WriteRune(linebreak.Break)
 		case "img":
 			if line := imageLine(site, attr(tok, "src"), attr(tok, "alt"), ""); line != "" {
 				b.WriteString(line)

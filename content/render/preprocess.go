@@ -13,7 +13,8 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/termsafe"
 )
 
 // Preprocess turns a post body written for Jekyll into Markdown that Glamour
@@ -27,7 +28,7 @@ import (
 //     are removed: code such as Go templates keeps its braces.
 //   - HTML never shows as tags: each <figure> (or lone <img>) becomes an
 //     image line "🖼 caption" linked to the image; <br> becomes a forced
-//     line break (wrap.Break); other tags are dropped and their text kept.
+//     line break (linebreak.Break); other tags are dropped and their text kept.
 //   - Soft line breaks inside paragraphs are joined: with nothing between
 //     two CJK characters, with a space otherwise. Glamour would put a space
 //     (or, in list items, a line break) there.
@@ -59,31 +60,10 @@ func parse(src []byte) ast.Node {
 	return newMarkdown().Parser().Parse(text.NewReader(src))
 }
 
-// clean normalises line endings and drops control characters (but tab and
-// newline), invalid UTF-8 and the runes reserved for wrap markers.
+// clean normalises line endings and neutralises what termsafe.String does
+// (controls, invalid UTF-8, the runes reserved for markers).
 func clean(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	ok := func(r rune) bool {
-		return r == '\n' || r == '\t' || (r != utf8.RuneError && !unicode.IsControl(r) && !wrap.IsMarker(r))
-	}
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !ok(r) }) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, r := range s {
-		switch {
-		case r == '\r':
-			b.WriteByte('\n')
-		case r == utf8.RuneError:
-			if _, size := utf8.DecodeRuneInString(s[i:]); size > 1 {
-				b.WriteRune(r) // a real U+FFFD
-			}
-		case ok(r):
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return termsafe.String(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 // codeRanges returns the byte ranges of the code blocks in src, in order.
@@ -319,23 +299,9 @@ func joinURL(base, p string) string {
 }
 
 // safeURLText percent-encodes what may not appear in a URL placed in
-// Markdown or an HTML attribute: spaces, quotes, angle brackets, backslashes,
-// backticks and controls.
+// Markdown or an HTML attribute (termsafe.URL).
 func safeURLText(s string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(strings.TrimSpace(s)); i++ {
-		c := strings.TrimSpace(s)[i]
-		switch {
-		case c <= ' ' || c == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\' || c == '`':
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	return termsafe.URL(strings.TrimSpace(s))
 }
 
 // edit replaces src[start:end] with repl; a raw edit copies src[start:end]
@@ -386,7 +352,7 @@ func rewrite(src []byte, site string, htmlOnly bool) (string, int) {
 			if p := n.PreviousSibling(); p != nil && n.Parent().Kind() == ast.KindListItem &&
 				(p.Kind() == ast.KindParagraph || p.Kind() == ast.KindTextBlock) && n.Lines().Len() > 0 {
 				at := n.Lines().At(0).Start
-				eds = append(eds, edit{start: at, end: at, repl: string([]rune{wrap.Break, wrap.Break})})
+				eds = append(eds, edit{start: at, end: at, repl: string([]rune{linebreak.Break, linebreak.Break})})
 			}
 		case *ast.Text:
 			if n.SoftLineBreak() {
@@ -485,17 +451,10 @@ func cjkJoin(a, b rune) bool {
 	return (isCJK(a) && (isCJK(b) || isCJKPunct(b))) || (isCJKPunct(a) && isCJK(b))
 }
 
-// isCJK reports whether r is a Chinese or Japanese character or a fullwidth
-// or CJK punctuation mark: text written without spaces between words.
-// Hangul is not included: Korean separates words with spaces.
+// isCJK reports whether r is CJK text written without spaces between words:
+// linebreak.IsCJK but Hangul (Korean separates words with spaces).
 func isCJK(r rune) bool {
-	switch {
-	case r >= 0x3000 && r <= 0x303F, // CJK symbols and punctuation
-		r >= 0xFF00 && r <= 0xFFEF, // fullwidth and halfwidth forms
-		r >= 0xFE30 && r <= 0xFE4F: // CJK compatibility forms
-		return true
-	}
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Bopomofo)
+	return linebreak.IsCJK(r) && !unicode.Is(unicode.Hangul, r)
 }
 
 func isCJKPunct(r rune) bool {
@@ -623,6 +582,5 @@ func isDigit(c byte, base int) bool {
 }
 
 func badRef(r rune) bool {
-	return r == 0 || r > unicode.MaxRune || (r >= 0xD800 && r <= 0xDFFF) ||
-		(unicode.IsControl(r) && r != '\t' && r != '\n') || wrap.IsMarker(r)
+	return r == 0 || r > unicode.MaxRune || (r >= 0xD800 && r <= 0xDFFF) || termsafe.Unsafe(r)
 }

@@ -9,12 +9,12 @@ import (
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
 )
 
 var testSite = content.Site{URL: "https://blog.example/", BaseURL: "/base/"}
 
-const br = string(wrap.Break)
+const br = string(linebreak.Break)
 
 func TestPreprocess(t *testing.T) {
 	tests := []struct {
@@ -64,7 +64,7 @@ func TestPreprocess(t *testing.T) {
 		{"harmless references kept", "&#20013; &amp; &#x4e2d;", "&#20013; &amp; &#x4e2d;"},
 		{"reference to a marker neutralised", "&#xFDD4;", "\uFFFD"},
 		{"reference in code block kept", "```\n&#27;\n```", "```\n&#27;\n```"},
-		{"controls and markers removed", "a\x1b[31mb\x07c\ufdd0d\u009be", "a[31mbcde"},
+		{"controls and markers neutralised", "a\x1b[31mb\x07c\ufdd0d\u009be", "a\uFFFD[31mb\uFFFDc\uFFFDd\uFFFDe"},
 		{"crlf", "a\r\nb", "a b"},
 	}
 	for _, tt := range tests {
@@ -111,7 +111,7 @@ func FuzzPreprocess(f *testing.F) {
 			t.Fatalf("not deterministic for %q", s)
 		}
 		for _, r := range out {
-			if (unicode.IsControl(r) && r != '\n' && r != '\t') || (wrap.IsMarker(r) && r != wrap.Break) {
+			if (unicode.IsControl(r) && r != '\n' && r != '\t') || (linebreak.IsMarker(r) && r != linebreak.Break) {
 				t.Fatalf("output keeps %U: %q -> %q", r, s, out)
 			}
 		}

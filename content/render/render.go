@@ -4,7 +4,7 @@
 //
 // The pipeline is Preprocess (Liquid, HTML, soft line breaks, safety), then
 // Glamour with word wrap off and marker runes in its style (see styles.go),
-// then wrap.Lines, which breaks lines by UAX #14 with kinsoku and removes the
+// then linebreak.Lines, which breaks lines by UAX #14 with kinsoku and removes the
 // markers and every escape sequence but SGR and OSC 8 hyperlinks.
 package render
 
@@ -23,17 +23,8 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render/wrap"
-)
-
-// Theme selects the styling of rendered output.
-type Theme string
-
-// Themes.
-const (
-	Dark  Theme = "dark"  // coloured for a dark background (the default)
-	Light Theme = "light" // coloured for a light background
-	Plain Theme = "plain" // no colour or escape sequences at all (NO_COLOR, TERM=dumb)
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Renderer renders posts and caches the results. It is safe for concurrent
@@ -53,7 +44,7 @@ type Renderer struct {
 }
 
 type styleKey struct {
-	theme  Theme
+	th     theme.Theme
 	narrow bool
 }
 
@@ -61,7 +52,7 @@ type styleKey struct {
 // (nothing is cached when cacheBytes <= 0).
 func New(cacheBytes int) *Renderer {
 	r := &Renderer{styles: make(map[styleKey]ansi.StyleConfig), cache: newLRU(max(cacheBytes, 0))}
-	for _, t := range []Theme{Dark, Light, Plain} {
+	for _, t := range []theme.Theme{theme.Dark, theme.Light, theme.Plain} {
 		for _, narrow := range []bool{false, true} {
 			c, err := styleConfig(t, narrow)
 			if err != nil {
@@ -85,17 +76,17 @@ func New(cacheBytes int) *Renderer {
 // is rendered as written, so a title appears only if the Markdown has one.
 // Lines end with their styles closed; the only escape sequences are SGR and
 // OSC 8 hyperlinks, and Plain output has none.
-func (r *Renderer) Render(site content.Site, p *content.Post, width int, theme Theme) (string, error) {
+func (r *Renderer) Render(site content.Site, p *content.Post, width int, th theme.Theme) (string, error) {
 	if p == nil {
 		return "", errors.New("render: no post")
 	}
-	if theme == "" {
-		theme = Dark
+	if th == "" {
+		th = theme.Dark
 	}
-	if _, ok := r.styles[styleKey{theme: theme}]; !ok {
-		return "", fmt.Errorf("render post %s: unknown theme %q", p.Slug, theme)
+	if _, ok := r.styles[styleKey{th: th}]; !ok {
+		return "", fmt.Errorf("render post %s: unknown th %q", p.Slug, th)
 	}
-	key := cacheKey(site, p, width, theme)
+	key := cacheKey(site, p, width, th)
 	if s, ok := r.cached(key); ok {
 		return s, nil
 	}
@@ -103,7 +94,7 @@ func (r *Renderer) Render(site content.Site, p *content.Post, width int, theme T
 		if s, ok := r.cached(key); ok {
 			return s, nil
 		}
-		s, err := r.render(site, p.Body, width, theme)
+		s, err := r.render(site, p.Body, width, th)
 		if err != nil {
 			return "", err
 		}
@@ -127,17 +118,17 @@ func (r *Renderer) cached(key string) (string, bool) {
 // cacheKey identifies an output: the post version (its file hash, or its
 // body's when the post has none), the site URLs that Preprocess inserts, the
 // width and the theme.
-func cacheKey(site content.Site, p *content.Post, width int, theme Theme) string {
+func cacheKey(site content.Site, p *content.Post, width int, th theme.Theme) string {
 	id := p.Hash
 	if id == "" {
 		sum := sha256.Sum256([]byte(p.Body))
 		id = "body:" + hex.EncodeToString(sum[:])
 	}
-	return strings.Join([]string{id, site.URL, site.BaseURL, strconv.Itoa(width), string(theme)}, "\x00")
+	return strings.Join([]string{id, site.URL, site.BaseURL, strconv.Itoa(width), string(th)}, "\x00")
 }
 
 // render renders body without the cache.
-func (r *Renderer) render(site content.Site, body string, width int, theme Theme) (out string, err error) {
+func (r *Renderer) render(site content.Site, body string, width int, th theme.Theme) (out string, err error) {
 	defer func() {
 		// Glamour and chroma are large; a bug in them must not take the
 		// server down with it.
@@ -145,10 +136,10 @@ func (r *Renderer) render(site content.Site, body string, width int, theme Theme
 			out, err = "", fmt.Errorf("glamour panicked: %v", v)
 		}
 	}()
-	width = max(width, wrap.MinWidth)
+	width = max(width, linebreak.MinWidth)
 	narrow := width < wideFrom
 	md, tables := extractTables(Preprocess(body, site))
-	raw, err := r.renderGlamour(md, site, theme, narrow)
+	raw, err := r.renderGlamour(md, site, th, narrow)
 	if err != nil {
 		return "", err
 	}
@@ -156,19 +147,19 @@ func (r *Renderer) render(site content.Site, body string, width int, theme Theme
 		width -= margin // the right margin, matching Glamour's left one
 	}
 	if len(tables) > 0 {
-		if raw, err = r.spliceTables(raw, tables, site, theme, narrow, width); err != nil {
+		if raw, err = r.spliceTables(raw, tables, site, th, narrow, width); err != nil {
 			return "", err
 		}
 	}
-	return strings.Trim(wrap.Lines(tidy(raw), width), "\n"), nil
+	return strings.Trim(linebreak.Lines(tidy(raw), width), "\n"), nil
 }
 
 // renderGlamour renders md with a Glamour renderer of its own, without word
-// wrap (wrap.Lines breaks the lines, and layoutTable lays out tables). Plain
+// wrap (linebreak.Lines breaks the lines, and layoutTable lays out tables). Plain
 // output loses its escape sequences but keeps the markers.
-func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narrow bool) (string, error) {
+func (r *Renderer) renderGlamour(md string, site content.Site, th theme.Theme, narrow bool) (string, error) {
 	tr, err := glamour.NewTermRenderer(
-		glamour.WithStyles(r.styles[styleKey{theme, narrow}]),
+		glamour.WithStyles(r.styles[styleKey{th, narrow}]),
 		glamour.WithWordWrap(0),
 		// Glamour's footnotes for links in tables lose the URL.
 		glamour.WithInlineTableLinks(true),
@@ -181,7 +172,7 @@ func (r *Renderer) renderGlamour(md string, site content.Site, theme Theme, narr
 	if err != nil {
 		return "", fmt.Errorf("glamour: %w", err)
 	}
-	if theme == Plain {
+	if th == theme.Plain {
 		out = xansi.Strip(out)
 	}
 	return out, nil
@@ -196,18 +187,18 @@ func tidy(s string) string {
 	out := lines[:0]
 	inPre, blank := false, false
 	for _, l := range lines {
-		hasStart := strings.ContainsRune(l, wrap.PreStart)
-		hasEnd := strings.ContainsRune(l, wrap.PreEnd)
+		hasStart := strings.ContainsRune(l, linebreak.PreStart)
+		hasEnd := strings.ContainsRune(l, linebreak.PreEnd)
 		pre := inPre || hasStart || hasEnd
 		switch {
 		case hasStart:
-			inPre = !hasEnd || strings.LastIndex(l, string(wrap.PreStart)) > strings.LastIndex(l, string(wrap.PreEnd))
+			inPre = !hasEnd || strings.LastIndex(l, string(linebreak.PreStart)) > strings.LastIndex(l, string(linebreak.PreEnd))
 		case hasEnd:
 			inPre = false
 		}
 		if isBlank(l) {
 			if hasEnd && !hasStart && len(out) > 0 && !blank {
-				out[len(out)-1] += string(wrap.PreEnd)
+				out[len(out)-1] += string(linebreak.PreEnd)
 				pre = false
 			}
 			if !pre {
@@ -229,13 +220,13 @@ func tidy(s string) string {
 
 // isBlank reports whether a line shows nothing.
 func isBlank(l string) bool {
-	return strings.TrimFunc(xansi.Strip(l), func(r rune) bool { return r == ' ' || wrap.IsMarker(r) }) == ""
+	return strings.TrimFunc(xansi.Strip(l), func(r rune) bool { return r == ' ' || linebreak.IsMarker(r) }) == ""
 }
 
 // markers returns the marker runes in l.
 func markers(l string) string {
 	return strings.Map(func(r rune) rune {
-		if wrap.IsMarker(r) {
+		if linebreak.IsMarker(r) {
 			return r
 		}
 		return -1

@@ -12,8 +12,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // seed returns the embedded sample blog's site and its one post, the
@@ -35,21 +36,21 @@ func seedBody(tb testing.TB) string {
 	return p.Body
 }
 
-var themes = []Theme{Dark, Light, Plain}
+var themes = []theme.Theme{theme.Dark, theme.Light, theme.Plain}
 
 // checkOutput verifies the promises Render makes about every line of out.
-func checkOutput(out string, width int, theme Theme) error {
+func checkOutput(out string, width int, th theme.Theme) error {
 	for i, line := range strings.Split(out, "\n") {
-		if w := ansi.StringWidth(line); w > max(width, wrap.MinWidth) {
+		if w := ansi.StringWidth(line); w > max(width, linebreak.MinWidth) {
 			return fmt.Errorf("line %d is %d cells wide, more than %d: %q", i, w, width, line)
 		}
-		if theme == Plain && strings.ContainsAny(line, "\x1b\x07") {
+		if th == theme.Plain && strings.ContainsAny(line, "\x1b\x07") {
 			return fmt.Errorf("plain line %d has escape sequences: %q", i, line)
 		}
 		if err := checkEscapes(line); err != nil {
 			return fmt.Errorf("line %d: %v", i, err)
 		}
-		if strings.ContainsFunc(line, wrap.IsMarker) {
+		if strings.ContainsFunc(line, linebreak.IsMarker) {
 			return fmt.Errorf("line %d keeps a marker: %q", i, line)
 		}
 	}
@@ -66,10 +67,10 @@ func checkKinsoku(out string) error {
 		}
 		first, _ := utf8.DecodeRuneInString(text)
 		last, _ := utf8.DecodeLastRuneInString(text)
-		if wrap.NoStart(string(first)) {
+		if linebreak.NoStart(string(first)) {
 			return fmt.Errorf("line %d begins with %q: %q", i, first, text)
 		}
-		if wrap.NoEnd(string(last)) {
+		if linebreak.NoEnd(string(last)) {
 			return fmt.Errorf("line %d ends with %q: %q", i, last, text)
 		}
 	}
@@ -121,18 +122,18 @@ func visible(s string) string {
 func TestRenderSeed(t *testing.T) {
 	r := New(8 << 20)
 	seedSite, p := seed(t)
-	for _, theme := range themes {
-		unwrapped, err := r.Render(seedSite, p, 100000, theme)
+	for _, th := range themes {
+		unwrapped, err := r.Render(seedSite, p, 100000, th)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, width := range []int{40, 60, 80, 100} {
-			t.Run(fmt.Sprintf("%s/%d", theme, width), func(t *testing.T) {
-				out, err := r.Render(seedSite, p, width, theme)
+			t.Run(fmt.Sprintf("%s/%d", th, width), func(t *testing.T) {
+				out, err := r.Render(seedSite, p, width, th)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := checkOutput(out, width, theme); err != nil {
+				if err := checkOutput(out, width, th); err != nil {
 					t.Error(err)
 				}
 				if err := checkKinsoku(out); err != nil {
@@ -159,7 +160,7 @@ func TestRenderSeed(t *testing.T) {
 						t.Errorf("output has %q", bad)
 					}
 				}
-				if theme != Plain && !strings.Contains(out, "\x1b]8;") {
+				if th != theme.Plain && !strings.Contains(out, "\x1b]8;") {
 					t.Error("no hyperlinks")
 				}
 			})
@@ -170,7 +171,7 @@ func TestRenderSeed(t *testing.T) {
 func TestRenderHyperlinks(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
-	out, err := r.Render(seedSite, p, 80, Dark)
+	out, err := r.Render(seedSite, p, 80, theme.Dark)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestRenderHyperlinks(t *testing.T) {
 	if i < 0 || !strings.Contains(out[:i], want) {
 		t.Errorf("the first image line is not a hyperlink to its image")
 	}
-	plain, err := r.Render(seedSite, p, 80, Plain)
+	plain, err := r.Render(seedSite, p, 80, theme.Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,21 +198,21 @@ func TestRenderMarkdown(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, _ := seed(t)
 	p := &content.Post{Slug: "t", Body: md}
-	for _, theme := range themes {
+	for _, th := range themes {
 		for _, width := range []int{20, 30, 44, 80} {
-			out, err := r.Render(seedSite, p, width, theme)
+			out, err := r.Render(seedSite, p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkOutput(out, width, theme); err != nil {
-				t.Errorf("%s/%d: %v", theme, width, err)
+			if err := checkOutput(out, width, th); err != nil {
+				t.Errorf("%s/%d: %v", th, width, err)
 			}
 			if err := checkKinsoku(out); err != nil {
-				t.Errorf("%s/%d: %v", theme, width, err)
+				t.Errorf("%s/%d: %v", th, width, err)
 			}
 		}
 	}
-	out, err := r.Render(seedSite, p, 44, Plain)
+	out, err := r.Render(seedSite, p, 44, theme.Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,14 +238,14 @@ func TestRenderTables(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, _ := seed(t)
 	p := &content.Post{Slug: "t", Body: md}
-	for _, theme := range themes {
+	for _, th := range themes {
 		for _, width := range []int{5, 20, 30, 44, 80, 120} {
-			out, err := r.Render(seedSite, p, width, theme)
+			out, err := r.Render(seedSite, p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkOutput(out, width, theme); err != nil {
-				t.Errorf("%s/%d: %v", theme, width, err)
+			if err := checkOutput(out, width, th); err != nil {
+				t.Errorf("%s/%d: %v", th, width, err)
 			}
 			wants := []string{"Before", "After", "名称"}
 			if width >= 44 {
@@ -252,14 +253,14 @@ func TestRenderTables(t *testing.T) {
 			}
 			for _, want := range wants {
 				if !strings.Contains(visible(out), want) {
-					t.Errorf("%s/%d: %q missing", theme, width, want)
+					t.Errorf("%s/%d: %q missing", th, width, want)
 				}
 			}
 		}
 	}
 	// Laid out for the column: the column separators line up on every row.
 	for _, width := range []int{30, 44, 80} {
-		out, err := r.Render(seedSite, p, width, Plain)
+		out, err := r.Render(seedSite, p, width, theme.Plain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,32 +324,32 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 		}
 		return cols
 	}
-	for _, theme := range themes {
-		natural, err := r.Render(content.Site{}, p, 1000, theme)
+	for _, th := range themes {
+		natural, err := r.Render(content.Site{}, p, 1000, th)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := columns(natural)
 		if len(want) != 3 {
-			t.Fatalf("%s: %d columns at the natural width:\n%s", theme, len(want), natural)
+			t.Fatalf("%s: %d columns at the natural width:\n%s", th, len(want), natural)
 		}
 		for width := 20; width <= ansi.StringWidth(strings.Split(natural, "\n")[0])+4; width++ {
-			out, err := r.Render(content.Site{}, p, width, theme)
+			out, err := r.Render(content.Site{}, p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkOutput(out, width, theme); err != nil {
-				t.Fatalf("%s/%d: %v", theme, width, err)
+			if err := checkOutput(out, width, th); err != nil {
+				t.Fatalf("%s/%d: %v", th, width, err)
 			}
 			for _, line := range strings.Split(ansi.Strip(out), "\n") {
 				for _, cell := range strings.FieldsFunc(line, func(r rune) bool { return r == '│' || r == '|' }) {
 					if err := checkKinsoku(cell); err != nil {
-						t.Fatalf("%s/%d: cell %v:\n%s", theme, width, err, ansi.Strip(out))
+						t.Fatalf("%s/%d: cell %v:\n%s", th, width, err, ansi.Strip(out))
 					}
 				}
 			}
 			if got := columns(out); fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("%s/%d: columns\n%q\nwant\n%q\n%s", theme, width, got, want, ansi.Strip(out))
+				t.Fatalf("%s/%d: columns\n%q\nwant\n%q\n%s", th, width, got, want, ansi.Strip(out))
 			}
 		}
 		// Narrower, columns get two cells, or the natural layout is cut
@@ -364,15 +365,15 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 			return string(rs)
 		}
 		for width := 2; width < 20; width++ {
-			out, err := r.Render(content.Site{}, p, width, theme)
+			out, err := r.Render(content.Site{}, p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := checkOutput(out, width, theme); err != nil {
-				t.Fatalf("%s/%d: %v", theme, width, err)
+			if err := checkOutput(out, width, th); err != nil {
+				t.Fatalf("%s/%d: %v", th, width, err)
 			}
 			if sorted(out) != sorted(natural) {
-				t.Fatalf("%s/%d: text lost:\n%s", theme, width, ansi.Strip(out))
+				t.Fatalf("%s/%d: text lost:\n%s", th, width, ansi.Strip(out))
 			}
 		}
 	}
@@ -381,17 +382,17 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 func TestRenderNarrow(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
-	for _, theme := range themes {
+	for _, th := range themes {
 		for _, width := range []int{-5, 0, 1, 2, 3, 5, 9, 10, 15} {
-			out, err := r.Render(seedSite, p, width, theme)
+			out, err := r.Render(seedSite, p, width, th)
 			if err != nil {
-				t.Fatalf("%s/%d: %v", theme, width, err)
+				t.Fatalf("%s/%d: %v", th, width, err)
 			}
-			if err := checkOutput(out, width, theme); err != nil {
-				t.Errorf("%s/%d: %v", theme, width, err)
+			if err := checkOutput(out, width, th); err != nil {
+				t.Errorf("%s/%d: %v", th, width, err)
 			}
 			if !strings.Contains(visible(out), "全副武装") {
-				t.Errorf("%s/%d: text missing", theme, width)
+				t.Errorf("%s/%d: text missing", th, width)
 			}
 		}
 	}
@@ -406,16 +407,16 @@ func TestRenderUnsafeContent(t *testing.T) {
 		"raw \x1b[31m esc \x07 bel \u009b csi \ufdd0 marker\n"
 	r := New(1 << 20)
 	seedSite, _ := seed(t)
-	for _, theme := range themes {
-		out, err := r.Render(seedSite, &content.Post{Slug: "evil", Body: md}, 60, theme)
+	for _, th := range themes {
+		out, err := r.Render(seedSite, &content.Post{Slug: "evil", Body: md}, 60, th)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := checkOutput(out, 60, theme); err != nil {
-			t.Errorf("%s: %v", theme, err)
+		if err := checkOutput(out, 60, th); err != nil {
+			t.Errorf("%s: %v", th, err)
 		}
 		if strings.Contains(out, "javascript:") && strings.Contains(out, "\x1b]8;;javascript") {
-			t.Errorf("%s: javascript: hyperlink", theme)
+			t.Errorf("%s: javascript: hyperlink", th)
 		}
 	}
 }
@@ -423,29 +424,29 @@ func TestRenderUnsafeContent(t *testing.T) {
 func TestRenderErrors(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, _ := seed(t)
-	if _, err := r.Render(seedSite, nil, 80, Dark); err == nil {
+	if _, err := r.Render(seedSite, nil, 80, theme.Dark); err == nil {
 		t.Error("no error for a nil post")
 	}
-	if _, err := r.Render(seedSite, &content.Post{Slug: "x"}, 80, Theme("sepia")); err == nil || !strings.Contains(err.Error(), "x") {
-		t.Errorf("unknown theme: got error %v, want one naming the post", err)
+	if _, err := r.Render(seedSite, &content.Post{Slug: "x"}, 80, theme.Theme("sepia")); err == nil || !strings.Contains(err.Error(), "x") {
+		t.Errorf("unknown th: got error %v, want one naming the post", err)
 	}
 	out, err := r.Render(seedSite, &content.Post{Slug: "x", Body: "hi"}, 80, "")
 	if err != nil || !strings.Contains(out, "\x1b[") {
-		t.Errorf("the empty theme is not dark: %q, %v", out, err)
+		t.Errorf("the empty th is not dark: %q, %v", out, err)
 	}
 }
 
 func TestRenderCache(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
-	a, err := r.Render(seedSite, p, 80, Dark)
+	a, err := r.Render(seedSite, p, 80, theme.Dark)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := r.cache.len(); n != 1 {
 		t.Fatalf("cache holds %d entries, want 1", n)
 	}
-	b, _ := r.Render(seedSite, p, 80, Dark)
+	b, _ := r.Render(seedSite, p, 80, theme.Dark)
 	if a != b || r.cache.len() != 1 {
 		t.Error("second render is not the cached one")
 	}
@@ -453,20 +454,20 @@ func TestRenderCache(t *testing.T) {
 	p2 := *p
 	p2.Hash += "-2"
 	p2.Body = strings.Replace(p.Body, "2020 年是", "2021 年是", 1)
-	c, _ := r.Render(seedSite, &p2, 80, Dark)
+	c, _ := r.Render(seedSite, &p2, 80, theme.Dark)
 	if c == a || r.cache.len() != 2 {
 		t.Error("a new post version came from the cache")
 	}
 	other := seedSite
 	other.URL = "https://other.example"
-	d, _ := r.Render(other, p, 80, Dark)
+	d, _ := r.Render(other, p, 80, theme.Dark)
 	if d == a || !strings.Contains(d, "https://other.example/images/2020-newyear/1.jpg") {
 		t.Error("another site URL came from the cache")
 	}
 
 	small := New(len(a) + 1024) // room for one rendering
 	for _, w := range []int{60, 70, 80} {
-		if _, err := small.Render(seedSite, p, w, Dark); err != nil {
+		if _, err := small.Render(seedSite, p, w, theme.Dark); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -474,7 +475,7 @@ func TestRenderCache(t *testing.T) {
 		t.Errorf("bounded cache holds %d entries, want 1", n)
 	}
 	none := New(0)
-	if _, err := none.Render(seedSite, p, 80, Dark); err != nil || none.cache.len() != 0 {
+	if _, err := none.Render(seedSite, p, 80, theme.Dark); err != nil || none.cache.len() != 0 {
 		t.Errorf("a zero-byte cache holds %d entries (err %v)", none.cache.len(), err)
 	}
 }
@@ -485,7 +486,7 @@ func TestRenderConcurrent(t *testing.T) {
 	seedSite, p := seed(t)
 	type req struct {
 		width int
-		theme Theme
+		th    theme.Theme
 	}
 	var reqs []req
 	for _, th := range themes {
@@ -496,7 +497,7 @@ func TestRenderConcurrent(t *testing.T) {
 	serial := New(0)
 	want := make(map[req]string)
 	for _, q := range reqs {
-		out, err := serial.Render(seedSite, p, q.width, q.theme)
+		out, err := serial.Render(seedSite, p, q.width, q.th)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -510,13 +511,13 @@ func TestRenderConcurrent(t *testing.T) {
 			wg.Go(func() {
 				for i := range 2 * len(reqs) {
 					q := reqs[(g+i)%len(reqs)]
-					out, err := r.Render(seedSite, p, q.width, q.theme)
+					out, err := r.Render(seedSite, p, q.width, q.th)
 					if err != nil {
 						errs <- err
 						return
 					}
 					if out != want[q] {
-						errs <- fmt.Errorf("cache %d: %s/%d differs from the serial render", cacheBytes, q.theme, q.width)
+						errs <- fmt.Errorf("cache %d: %s/%d differs from the serial render", cacheBytes, q.th, q.width)
 						return
 					}
 				}
@@ -535,7 +536,7 @@ func BenchmarkRenderSeedCold(b *testing.B) {
 	seedSite, p := seed(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
+		if _, err := r.Render(seedSite, p, 80, theme.Dark); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -544,12 +545,12 @@ func BenchmarkRenderSeedCold(b *testing.B) {
 func BenchmarkRenderSeedCached(b *testing.B) {
 	r := New(8 << 20)
 	seedSite, p := seed(b)
-	if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
+	if _, err := r.Render(seedSite, p, 80, theme.Dark); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(seedSite, p, 80, Dark); err != nil {
+		if _, err := r.Render(seedSite, p, 80, theme.Dark); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -570,20 +571,20 @@ func BenchmarkRenderStages(b *testing.B) {
 		md := Preprocess(body, seedSite)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := r.renderGlamour(md, seedSite, Dark, false); err != nil {
+			if _, err := r.renderGlamour(md, seedSite, theme.Dark, false); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("wrap", func(b *testing.B) {
-		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, Dark, false)
+		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, theme.Dark, false)
 		if err != nil {
 			b.Fatal(err)
 		}
 		raw = tidy(raw)
 		b.ReportAllocs()
 		for b.Loop() {
-			wrap.Lines(raw, 78)
+			linebreak.Lines(raw, 78)
 		}
 	})
 }
@@ -604,13 +605,13 @@ func FuzzRender(f *testing.F) {
 	site := content.Site{URL: "http://blog.example"}
 	f.Fuzz(func(t *testing.T, md string, width int) {
 		width = 2 + abs(width)%150
-		for _, theme := range themes {
-			out, err := r.Render(site, &content.Post{Slug: "f", Body: md}, width, theme)
+		for _, th := range themes {
+			out, err := r.Render(site, &content.Post{Slug: "f", Body: md}, width, th)
 			if err != nil {
-				t.Fatalf("%s/%d: %v for %q", theme, width, err, md)
+				t.Fatalf("%s/%d: %v for %q", th, width, err, md)
 			}
-			if err := checkOutput(out, width, theme); err != nil {
-				t.Fatalf("%s/%d: %v for %q", theme, width, err, md)
+			if err := checkOutput(out, width, th); err != nil {
+				t.Fatalf("%s/%d: %v for %q", th, width, err, md)
 			}
 		}
 	})

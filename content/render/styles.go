@@ -6,11 +6,12 @@ import (
 	"charm.land/glamour/v2/ansi"
 	"charm.land/glamour/v2/styles"
 
-	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Glamour renders with word wrap off, so that every paragraph, list item and
-// heading comes out as one line, and wrap.Lines breaks those lines. What the
+// heading comes out as one line, and linebreak.Lines breaks those lines. What the
 // wrapper cannot see in the text (where a code block starts and ends, where a
 // list bullet ends, which prefix a block quote repeats) the style tells it
 // through marker runes placed in prefixes and indent tokens. This is more
@@ -28,12 +29,12 @@ const (
 
 // styleConfig returns the Glamour style for theme, with markers for the
 // wrapper. narrow drops the document margin.
-func styleConfig(theme Theme, narrow bool) (ansi.StyleConfig, error) {
+func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 	var c ansi.StyleConfig
-	switch theme {
-	case Dark:
+	switch th {
+	case theme.Dark:
 		c = styles.DarkStyleConfig
-	case Light:
+	case theme.Light:
 		c = styles.LightStyleConfig
 		// Glamour registers its code colours in chroma's global registry
 		// under one name ("charm"), first come first served, so dark and
@@ -41,13 +42,13 @@ func styleConfig(theme Theme, narrow bool) (ansi.StyleConfig, error) {
 		// built-in chroma theme instead.
 		c.CodeBlock.Chroma = nil
 		c.CodeBlock.Theme = "github"
-	case Plain:
+	case theme.Plain:
 		c = styles.NoTTYStyleConfig
 		// Links read "text (url)" once the escape sequences are gone.
 		c.Link.BlockPrefix = "("
 		c.Link.BlockSuffix = ")"
 	default:
-		return ansi.StyleConfig{}, fmt.Errorf("unknown theme %q", theme)
+		return ansi.StyleConfig{}, fmt.Errorf("unknown th %q", th)
 	}
 	if narrow {
 		c.Document.Margin = uintPtr(0)
@@ -57,9 +58,9 @@ func styleConfig(theme Theme, narrow bool) (ansi.StyleConfig, error) {
 
 	// Every assignment below replaces a field of the copy; the pointers
 	// shared with Glamour's package-level styles are never written through.
-	hang := string(wrap.Hang)
-	c.CodeBlock.BlockPrefix += string(wrap.PreStart)
-	c.CodeBlock.BlockSuffix = string(wrap.PreEnd) + c.CodeBlock.BlockSuffix
+	hang := string(linebreak.Hang)
+	c.CodeBlock.BlockPrefix += string(linebreak.PreStart)
+	c.CodeBlock.BlockSuffix = string(linebreak.PreEnd) + c.CodeBlock.BlockSuffix
 	c.Item.BlockPrefix += hang
 	c.Enumeration.BlockPrefix += hang
 	c.Task.Ticked += hang
@@ -72,7 +73,7 @@ func styleConfig(theme Theme, narrow bool) (ansi.StyleConfig, error) {
 	if c.BlockQuote.IndentToken != nil {
 		token = *c.BlockQuote.IndentToken
 	}
-	token += string(wrap.Repeat)
+	token += string(linebreak.Repeat)
 	c.BlockQuote.IndentToken = &token
 	return c, nil
 }

@@ -9,7 +9,8 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render/wrap"
+	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Tables are the one block Glamour must lay out at the real width: with word
@@ -97,9 +98,9 @@ func extractTables(md string) (string, []string) {
 
 // spliceTables replaces the placeholder code blocks in raw (Glamour's
 // output) with the tables rendered for width cells.
-func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, theme Theme, narrow bool, width int) (string, error) {
+func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, th theme.Theme, narrow bool, width int) (string, error) {
 	codeMargin := 0
-	if m := r.styles[styleKey{theme, narrow}].CodeBlock.Margin; m != nil {
+	if m := r.styles[styleKey{th, narrow}].CodeBlock.Margin; m != nil {
 		codeMargin = int(*m)
 	}
 	lines := strings.Split(raw, "\n")
@@ -107,28 +108,28 @@ func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, 
 	k := 0
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		at := strings.IndexRune(l, wrap.PreStart)
+		at := strings.IndexRune(l, linebreak.PreStart)
 		if k >= len(tables) || at < 0 || !strings.ContainsRune(l, tablePlace) {
 			out = append(out, l)
 			continue
 		}
 		// Skip the placeholder block, up to the line ending it.
-		for i < len(lines) && !strings.ContainsRune(lines[i], wrap.PreEnd) {
+		for i < len(lines) && !strings.ContainsRune(lines[i], linebreak.PreEnd) {
 			i++
 		}
 		prefix := dropTrailingSpaces(l[:at], codeMargin)
 		avail := width - ansi.StringWidth(strings.Map(dropMarker, prefix))
-		rows, err := r.renderTable(tables[k], site, theme, avail)
+		rows, err := r.renderTable(tables[k], site, th, avail)
 		if err != nil {
 			return "", err
 		}
 		k++
-		rows[0] = string(wrap.PreStart) + rows[0]
+		rows[0] = string(linebreak.PreStart) + rows[0]
 		for _, row := range rows {
 			out = append(out, prefix+row)
 		}
 		// A blank line ends the block, as the code block's last line did.
-		out = append(out, string(wrap.PreEnd))
+		out = append(out, string(linebreak.PreEnd))
 	}
 	return strings.Join(out, "\n"), nil
 }
@@ -136,8 +137,8 @@ func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, 
 // renderTable renders a table at its natural width if that fits in avail
 // cells, else laid out for avail cells (see layoutTable), and returns its
 // lines without blank ones at either end.
-func (r *Renderer) renderTable(table string, site content.Site, theme Theme, avail int) ([]string, error) {
-	t, err := r.renderGlamour(table, site, theme, true)
+func (r *Renderer) renderTable(table string, site content.Site, th theme.Theme, avail int) ([]string, error) {
+	t, err := r.renderGlamour(table, site, th, true)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func tableAlignments(md string) []extast.Alignment {
 // spaces (all of CJK) anywhere, so "，" or "。" may begin a line of a cell.
 // Here each cell's styled text is taken from the natural layout, where no
 // cell is wrapped, the columns get widths that fit, and each cell is broken
-// by wrap.Lines, as the rest of the post is. Columns narrower than their
+// by linebreak.Lines, as the rest of the post is. Columns narrower than their
 // text share the room left by the others equally.
 func layoutTable(rows []string, aligns []extast.Alignment, avail int) ([]string, bool) {
 	rule := -1
@@ -256,7 +257,7 @@ func layoutTable(rows []string, aligns []extast.Alignment, avail int) ([]string,
 		height := 1
 		for k, c := range rowCells {
 			if ansi.StringWidth(c) > widths[k] {
-				wrapped[k] = strings.Split(wrap.Lines(c, widths[k]), "\n")
+				wrapped[k] = strings.Split(linebreak.Lines(c, widths[k]), "\n")
 			} else {
 				wrapped[k] = []string{c}
 			}
@@ -323,7 +324,7 @@ func ruleFor(raw string, glyphs []rune, widths []int) string {
 // shareWidths gives columns whose text is natural cells wide at most budget
 // cells in all: a column that fits in an equal share of what is left keeps
 // its width, the others share the rest. It fails when a column would get
-// fewer than wrap.MinWidth cells.
+// fewer than linebreak.MinWidth cells.
 func shareWidths(natural []int, budget int) ([]int, bool) {
 	widths := make([]int, len(natural))
 	open := make([]int, 0, len(natural))
@@ -357,7 +358,7 @@ func shareWidths(natural []int, budget int) ([]int, bool) {
 		return widths, true
 	}
 	share, extra := budget/len(open), budget%len(open)
-	if share < wrap.MinWidth {
+	if share < linebreak.MinWidth {
 		return nil, false
 	}
 	for i, k := range open {
@@ -463,7 +464,7 @@ func trimBlank(lines []string) []string {
 }
 
 func dropMarker(r rune) rune {
-	if wrap.IsMarker(r) {
+	if linebreak.IsMarker(r) {
 		return -1
 	}
 	return r

@@ -28,6 +28,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/content/linebreak"
 )
 
 // mouseOff turns every mouse report mode off.
@@ -181,11 +183,9 @@ func (t *Terminal) rows(b *bytes.Buffer, content string) []string {
 		// The row's first column, the line, then plain attributes, so that
 		// no style runs into the next row or the rest of this one.
 		b.WriteString(ansi.CursorPosition(1, i+1))
-		if strings.IndexByte(line, '\t') >= 0 {
-			// The terminal would move to its next tab stop, which no width
-			// counts: the line could wrap onto the row below.
-			line = strings.ReplaceAll(line, "\t", "    ")
-		}
+		// The terminal would move to its next tab stop, which no width
+		// counts: the line could wrap onto the row below.
+		line = linebreak.ExpandTabs(line)
 		w := ansi.StringWidth(line)
 		if w > t.width {
 			line = ansi.Truncate(line, t.width, "")

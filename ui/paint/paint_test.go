@@ -149,9 +149,9 @@ func TestDrawCutsTheFrameToTheScreen(t *testing.T) {
 	if moves := strings.Count(tt.writes[len(tt.writes)-1], "H"); moves != 1 {
 		t.Errorf("one changed row of two, %d rows written: %q", moves, tt.writes[len(tt.writes)-1])
 	}
-	// A tab is spaces, so it cannot push the line past the edge.
+	// A tab is spaces to the next tab stop, so it cannot push the line past the edge.
 	tt.draw(t, "a\tbcdef\nxy")
-	if got := tt.emu.String(); got != "a    b\nxy" {
+	if got := tt.emu.String(); got != "a   bc\nxy" {
 		t.Errorf("tabs:\n%q", got)
 	}
 	// A full row keeps its last column.

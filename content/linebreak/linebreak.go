@@ -1,4 +1,4 @@
-// Package wrap breaks styled terminal text into lines no wider than a given
+// Package linebreak breaks styled terminal text into lines no wider than a given
 // number of cells, the way CJK and Latin typography expect.
 //
 // Break opportunities come from Unicode line breaking (UAX #14, computed by
@@ -20,16 +20,17 @@
 // text) that the renderer inserts into Glamour's output: see PreStart, PreEnd,
 // Hang, Repeat and Break. Lines removes every marker.
 //
-// Lines also sanitises what it is given: the only escape sequences in its
-// output are SGR sequences and OSC 8 hyperlinks to http, https or mailto URLs
-// made of printable ASCII. Every other escape sequence and control character
-// is dropped and tabs become spaces.
+// Lines also sanitises what it is given, with package termsafe's rules: the
+// only escape sequences in its output are SGR sequences and OSC 8 hyperlinks
+// to http, https or mailto URLs made of printable ASCII. Every other escape
+// sequence and control character is dropped and tabs become spaces, to the
+// next tab stop (ExpandTabs).
 //
 // Why hand-written: the wrappers in the module graph (x/ansi.Wrap, Lip Gloss,
 // Glamour) break only at spaces or a fixed set of ASCII breakpoints and split
 // CJK text anywhere, so lines start with "。"; none knows UAX #14, kinsoku or
 // hanging indents.
-package wrap
+package linebreak
 
 import (
 	"strings"
@@ -38,6 +39,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rivo/uniseg"
+
+	"github.com/sshblog/sshblog/content/termsafe"
 )
 
 // Markers that describe block structure. The renderer puts them into the
@@ -66,17 +69,11 @@ const (
 // cells. Narrower widths are treated as MinWidth.
 const MinWidth = 2
 
-// tabStop is the distance between tab stops when tabs are expanded.
-const tabStop = 4
-
 // maxPen bounds the SGR sequences remembered to reopen a style.
 const maxPen = 32
 
 // linkClose ends an OSC 8 hyperlink.
 const linkClose = "\x1b]8;;\x1b\\"
-
-// maxURL is the longest hyperlink target kept; longer links become plain text.
-const maxURL = 4096
 
 // IsMarker reports whether r is reserved for markers: the Unicode
 // noncharacters U+FDD0 to U+FDEF.
@@ -229,7 +226,7 @@ func layout(s string, width int, trace bool) []outLine {
 // tokenize splits line into grapheme clusters, kept escape sequences and
 // markers, dropping what must not reach a terminal.
 func tokenize(line string, toks []token) []token {
-	col := 0
+	line = ExpandTabs(line)
 	for len(line) > 0 {
 		if line[0] >= utf8.RuneSelf {
 			if r, size := utf8.DecodeRuneInString(line); r == utf8.RuneError && size == 1 {
@@ -252,28 +249,20 @@ func tokenize(line string, toks []token) []token {
 			if t, ok := escape(seq); ok {
 				toks = append(toks, t)
 			}
-		case c == '\t':
-			for k := tabStop - col%tabStop; k > 0; k-- {
-				toks = append(toks, token{kind: kText, s: " ", w: 1})
-				col++
-			}
 		case c < 0x20 || c == 0x7f:
 			// A C0 control or DEL: drop. (Raw bytes 0x80-0xBF, 8-bit C1
 			// controls among them, are invalid UTF-8, dropped above.)
 		default:
-			var added int
-			toks, added = cluster(toks, seq, w)
-			col += added
+			toks = cluster(toks, seq, w)
 		}
 	}
 	return toks
 }
 
-// cluster appends the grapheme cluster g of width w, split around markers,
-// and returns the cells added.
-func cluster(toks []token, g string, w int) ([]token, int) {
+// cluster appends the grapheme cluster g of width w, split around markers.
+func cluster(toks []token, g string, w int) []token {
 	if !utf8.ValidString(g) {
-		return toks, 0
+		return toks
 	}
 	r, size := utf8.DecodeRuneInString(g)
 	switch {
@@ -281,103 +270,38 @@ func cluster(toks []token, g string, w int) ([]token, int) {
 		// Whatever clusters with a marker (combining marks, joiners) is
 		// dropped with it: kept, it would attach to the text before the
 		// marker and change its width.
-		return append(toks, token{kind: kMarker, r: r}), 0
+		return append(toks, token{kind: kMarker, r: r})
 	case unicode.IsControl(r):
-		return toks, 0
+		return toks
 	case r == '\u2028' || r == '\u2029':
-		return append(toks, token{kind: kText, s: " ", w: 1}), 1
+		return append(toks, token{kind: kText, s: " ", w: 1})
 	}
 	for i, r := range g[size:] {
 		if IsMarker(r) {
 			head := g[:size+i]
 			hw := ansi.StringWidth(head)
-			return append(toks, token{kind: kText, s: head, w: hw}, token{kind: kMarker, r: r}), hw
+			return append(toks, token{kind: kText, s: head, w: hw}, token{kind: kMarker, r: r})
 		}
 	}
-	return append(toks, token{kind: kText, s: g, w: w}), w
+	return append(toks, token{kind: kText, s: g, w: w})
 }
 
-// escape keeps SGR sequences and OSC 8 hyperlinks (rebuilt with a sanitised
-// target) and rejects everything else.
+// escape keeps the sequences termsafe.Sequence lets through: SGR, and OSC 8
+// hyperlinks rebuilt with a sanitised target.
 func escape(seq string) (token, bool) {
-	if len(seq) < 2 {
+	kept, ok := termsafe.Sequence(seq)
+	switch {
+	case !ok:
 		return token{}, false
+	case strings.HasPrefix(kept, "\x1b]"):
+		if kept == linkClose {
+			kept = ""
+		}
+		return token{kind: kLink, s: kept}, true
+	case kept == "":
+		return token{kind: kLink}, true // a link not kept: its text stays plain
 	}
-	switch seq[1] {
-	case '[':
-		if len(seq) < 3 || seq[len(seq)-1] != 'm' {
-			return token{}, false
-		}
-		for i := 2; i < len(seq)-1; i++ {
-			if c := seq[i]; (c < '0' || c > '9') && c != ';' && c != ':' {
-				return token{}, false
-			}
-		}
-		return token{kind: kSGR, s: seq}, true
-	case ']':
-		data := seq[2:]
-		switch {
-		case strings.HasSuffix(data, "\x07"):
-			data = data[:len(data)-1]
-		case strings.HasSuffix(data, "\x1b\\"):
-			data = data[:len(data)-2]
-		default:
-			return token{}, false // cancelled or unterminated
-		}
-		rest, ok := strings.CutPrefix(data, "8;")
-		if !ok {
-			return token{}, false
-		}
-		params, uri, ok := strings.Cut(rest, ";")
-		if !ok {
-			return token{}, false
-		}
-		u, ok := safeURL(uri)
-		if !ok {
-			return token{kind: kLink}, true // not a link we keep: plain text
-		}
-		return token{kind: kLink, s: "\x1b]8;" + safeParams(params) + ";" + u + "\x1b\\"}, true
-	}
-	return token{}, false
-}
-
-// safeURL returns uri with every byte outside printable ASCII
-// percent-encoded, if it is an http, https or mailto URL of sensible length.
-func safeURL(uri string) (string, bool) {
-	scheme, _, ok := strings.Cut(uri, ":")
-	if !ok || len(uri) > maxURL {
-		return "", false
-	}
-	switch strings.ToLower(scheme) {
-	case "http", "https", "mailto":
-	default:
-		return "", false
-	}
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(uri); i++ {
-		c := uri[i]
-		if c > ' ' && c < 0x7f {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String(), true
-}
-
-// safeParams keeps the characters OSC 8 parameters ("id=xyz") need.
-func safeParams(p string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9',
-			r == '=', r == ':', r == '.', r == '_', r == '-':
-			return r
-		}
-		return -1
-	}, p)
+	return token{kind: kSGR, s: kept}, true
 }
 
 func textWidth(toks []token) int {
