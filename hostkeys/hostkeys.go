@@ -38,13 +38,6 @@ type Key struct {
 // Type returns the key's algorithm name, e.g. "ssh-ed25519".
 func (k Key) Type() string { return k.Signer.PublicKey().Type() }
 
-// AuthorizedKey returns the public key in authorized_keys / known_hosts
-// form, without a trailing newline.
-func (k Key) AuthorizedKey() string {
-	b := ssh.MarshalAuthorizedKey(k.Signer.PublicKey())
-	return string(b[:len(b)-1])
-}
-
 // LoadOrCreate returns the host keys in dir, creating dir (mode 0700) and an
 // ed25519 key named DefaultName (mode 0600, with a .pub beside it) when that
 // key does not exist yet. Other keys an operator put there, named like

@@ -42,8 +42,8 @@ func TestLoadOrCreateCreatesThenReuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.TrimSpace(string(pub)); got != k.AuthorizedKey() {
-		t.Fatalf(".pub = %q, want %q", got, k.AuthorizedKey())
+	if want := ssh.MarshalAuthorizedKey(k.Signer.PublicKey()); string(pub) != string(want) {
+		t.Fatalf(".pub = %q, want %q", pub, want)
 	}
 	before, err := os.ReadFile(path)
 	if err != nil {
@@ -100,7 +100,7 @@ func TestLoadOrCreateRefusesBadKeys(t *testing.T) {
 		},
 		{
 			name:    "public key instead of private",
-			setup:   func(t *testing.T, path string) { write(t, path, []byte(newKey(t).AuthorizedKey()), 0o600) },
+			setup:   func(t *testing.T, path string) { write(t, path, ssh.MarshalAuthorizedKey(newKey(t).Signer.PublicKey()), 0o600) },
 			wantErr: "corrupt or not a private key",
 		},
 		{

@@ -22,6 +22,31 @@ import (
 
 // Config is the server's configuration: defaults, overridden by the config
 // file, overridden by SSHBLOG_* environment variables, overridden by flags.
+//
+// The layering is hand-written (the settings table, LoadConfig, apply and
+// applyFile) because none of the libraries we tried keeps what it must do:
+// every error, also those Validate finds after loading, names where the
+// value came from (--flag, SSHBLOG_VAR, or file:line (key)); an unknown or
+// repeated file key is an error at its line; a source's list replaces the
+// lists of the sources it beats; getenv is passed in, so tests run in
+// parallel without touching the process environment. What each lacked:
+//
+//   - peterbourgon/ff/v3 v3.4.0 comes closest, but ff.Parse reads os.Getenv
+//     itself, derives each variable and file key from the flag's name (so
+//     --author-key could not read SSHBLOG_AUTHOR_KEYS nor the file's
+//     author_keys, as the README documents), and says neither the file nor
+//     the line: tried, it reports `error setting flag "idle-timeout" from
+//     config file: parse error` and `config file flag "lisen" not defined
+//     in flag set`. It records no origin either, so Validate could not say
+//     where a bad value came from; a YAML parser with lines and an origin
+//     record would still be ours, and little code would go.
+//   - alecthomas/kong v1.17.0 reads variables with os.LookupEnv as the
+//     flags' defaults, so a config-file resolver beats the environment
+//     (the wrong order), and a resolver's bad value is reported against the
+//     flag, not the file.
+//   - knadh/koanf/v2 v2.4.1 merges every source into one map and forgets
+//     which source gave each key; its YAML parser drops line numbers, and
+//     unknown keys are only caught when decoding, without file or line.
 type Config struct {
 	Listen      string        // address to listen on, host:port
 	DataDir     string        // host keys, the authors file and the blog's repository
@@ -170,7 +195,6 @@ func LoadConfig(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.SetOutput(usage)
 	flags := map[string][]string{} // key -> values, in the order given
 	for _, s := range table {
-		s := s
 		add := func(v string) error {
 			flags[s.key] = append(flags[s.key], v)
 			return nil

@@ -378,7 +378,7 @@ func newOpenSSH(t *testing.T, m *Main) *openSSH {
 	}
 	knownHosts := filepath.Join(dir, "known_hosts")
 	port := portOf(t, m)
-	line := fmt.Sprintf("[127.0.0.1]:%s %s\n", port, m.HostKeys[0].AuthorizedKey())
+	line := fmt.Sprintf("[127.0.0.1]:%s %s", port, gossh.MarshalAuthorizedKey(m.HostKeys[0].Signer.PublicKey()))
 	if err := os.WriteFile(knownHosts, []byte(line), 0o600); err != nil {
 		t.Fatal(err)
 	}

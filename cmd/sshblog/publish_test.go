@@ -22,8 +22,8 @@ func authorKeyFile(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	line := keys[0].AuthorizedKey()
-	path := writeFile(t, t.TempDir(), "id_ed25519.pub", line+"\n")
+	line := string(gossh.MarshalAuthorizedKey(keys[0].Signer.PublicKey()))
+	path := writeFile(t, t.TempDir(), "id_ed25519.pub", line)
 	return path, strings.TrimSpace(line)
 }
 
