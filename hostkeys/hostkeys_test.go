@@ -99,8 +99,10 @@ func TestLoadOrCreateRefusesBadKeys(t *testing.T) {
 			wantErr: "corrupt or not a private key",
 		},
 		{
-			name:    "public key instead of private",
-			setup:   func(t *testing.T, path string) { write(t, path, ssh.MarshalAuthorizedKey(newKey(t).Signer.PublicKey()), 0o600) },
+			name: "public key instead of private",
+			setup: func(t *testing.T, path string) {
+				write(t, path, ssh.MarshalAuthorizedKey(newKey(t).Signer.PublicKey()), 0o600)
+			},
 			wantErr: "corrupt or not a private key",
 		},
 		{
