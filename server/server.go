@@ -60,6 +60,7 @@ type Server struct {
 	ssh      *ssh.Server
 	library  *content.Library
 	renderer ui.Renderer
+	filter   *ui.FilterIndex // the post list's filter text, folded once for every session
 	logger   *slog.Logger
 	programs *programs // open terminal UIs
 
@@ -95,6 +96,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		library:    cfg.Content.library,
 		renderer:   cfg.Renderer,
+		filter:     ui.NewFilterIndex(),
 		logger:     logger,
 		programs:   newPrograms(),
 		stop:       make(chan struct{}),

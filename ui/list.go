@@ -36,9 +36,10 @@ type itemList struct {
 	spacing   int // blank lines between rows
 	empty     string
 
-	shown  []int // indices into src that pass the filter; nil when unfiltered
-	cursor int   // position in the shown items
-	offset int   // first shown item on screen
+	shown  []int    // indices into src that pass the filter; nil when unfiltered
+	terms  []string // the filter terms shown was computed for
+	cursor int      // position in the shown items
+	offset int      // first shown item on screen
 
 	input  *textinput.Model // non-nil while the filter is being typed
 	query  string           // the filter in effect
@@ -85,6 +86,7 @@ func (l *itemList) setSource(src rowSource) {
 		id, had = l.src.ID(i), true
 	}
 	l.src = src
+	l.shown, l.terms = nil, nil // the new items are all filtered afresh
 	l.applyFilter()
 	if had {
 		for pos := 0; pos < l.count(); pos++ {
@@ -105,11 +107,23 @@ func (l *itemList) filterText() string {
 	return l.query
 }
 
-// applyFilter recomputes the shown items from the filter text.
+// applyFilter recomputes the shown items from the filter text. When the
+// query grew, only the items shown before can still match, and only they
+// are checked again.
 func (l *itemList) applyFilter() {
 	terms := foldTerms(l.filterText())
 	if len(terms) == 0 {
-		l.shown = nil
+		l.shown, l.terms = nil, nil
+		return
+	}
+	if l.shown != nil && narrows(l.terms, terms) {
+		shown := l.shown[:0:0]
+		for _, i := range l.shown {
+			if l.src.Match(i, terms) {
+				shown = append(shown, i)
+			}
+		}
+		l.shown, l.terms = shown, terms
 		return
 	}
 	shown := make([]int, 0, 16)
@@ -118,13 +132,13 @@ func (l *itemList) applyFilter() {
 			shown = append(shown, i)
 		}
 	}
-	l.shown = shown
+	l.shown, l.terms = shown, terms
 }
 
 // clearFilter removes the filter, keeping the selected item selected.
 func (l *itemList) clearFilter() {
 	sel := l.selected()
-	l.input, l.query, l.shown = nil, "", nil
+	l.input, l.query, l.shown, l.terms = nil, "", nil, nil
 	if sel >= 0 {
 		l.cursor = sel
 	}

@@ -31,6 +31,7 @@ type deps struct {
 	keys   *KeyMap
 	styles *Styles
 	msgs   *messages
+	filter *FilterIndex
 }
 
 // page is one screen of a section: a list, a detail view or the reader.

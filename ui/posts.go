@@ -16,15 +16,19 @@ const dateLayout = "2006-01-02"
 type postRows struct {
 	d     *deps
 	posts []*content.Post
+	match *postMatcher
+}
+
+// newPostRows shows posts, all of s's or some of them in the same order.
+func newPostRows(d *deps, s *content.Snapshot, posts []*content.Post) postRows {
+	return postRows{d: d, posts: posts, match: &postMatcher{index: d.filter, snap: s}}
 }
 
 func (r postRows) Len() int        { return len(r.posts) }
 func (r postRows) ID(i int) string { return r.posts[i].Slug }
 
 func (r postRows) Match(i int, terms []string) bool {
-	p := r.posts[i]
-	fields := [...]string{p.Title, p.Description, p.Headline, p.Slug}
-	return matchesAll(terms, fields[:], p.Tags, p.Categories)
+	return r.match.match(r.posts, i, terms)
 }
 
 func (r postRows) Row(i, width int, selected bool) string {
@@ -73,7 +77,7 @@ type postsPage struct {
 // newPostsPage returns the list of posts of s, or of those tagged tag.
 func newPostsPage(d *deps, s *content.Snapshot, tag string) *postsPage {
 	p := &postsPage{d: d, tag: tag}
-	p.list = newItemList(d, postRows{d: d, posts: p.posts(s)}, 2, 1, d.msgs.noPosts)
+	p.list = newItemList(d, newPostRows(d, s, p.posts(s)), 2, 1, d.msgs.noPosts)
 	return p
 }
 
@@ -86,7 +90,7 @@ func (p *postsPage) posts(s *content.Snapshot) []*content.Post {
 
 func (p *postsPage) refresh(s *content.Snapshot) {
 	p.list.empty = p.d.msgs.noPosts
-	p.list.setSource(postRows{d: p.d, posts: p.posts(s)})
+	p.list.setSource(newPostRows(p.d, s, p.posts(s)))
 }
 
 func (p *postsPage) headingLines() int {

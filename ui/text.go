@@ -87,41 +87,6 @@ func excerpt(body string) string {
 	return ""
 }
 
-// foldTerms splits a filter query into lower-cased terms.
-func foldTerms(query string) []string {
-	return strings.Fields(strings.ToLower(query))
-}
-
-// matchesAll reports whether every term occurs, case-insensitively, in one of
-// the fields or list items. Matching is by substring, which works for CJK
-// titles where a fuzzy matcher's word boundaries do not exist. It allocates
-// only for fields with upper-case letters (strings.ToLower returns the others
-// as they are), so filtering a thousand posts per keystroke stays cheap.
-func matchesAll(terms []string, fields []string, lists ...[]string) bool {
-	for _, t := range terms {
-		if !containsFold(t, fields, lists) {
-			return false
-		}
-	}
-	return true
-}
-
-func containsFold(term string, fields []string, lists [][]string) bool {
-	for _, f := range fields {
-		if f != "" && strings.Contains(strings.ToLower(f), term) {
-			return true
-		}
-	}
-	for _, l := range lists {
-		for _, f := range l {
-			if strings.Contains(strings.ToLower(f), term) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // oneLine folds every run of white space, newlines included, into one space,
 // so a title from YAML cannot break a list row.
 func oneLine(s string) string {
