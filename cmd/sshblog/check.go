@@ -38,8 +38,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 			return nil
 		})
 	}
+	var renderToo bool
+	const renderUsage = "also render every post at 40, 80 and 120 columns and report what a reader should not see (leftover markup, mangled math) and how CJK text breaks into lines"
+	fset.BoolVar(&renderToo, "render", false, renderUsage)
+	fset.BoolVar(&renderToo, "r", false, "short for --render")
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: sshblog check [flags] DIR\n\n"+
+		fmt.Fprintf(stderr, "Usage: sshblog check [--render] [flags] DIR\n\n"+
 			"Checks the blog folder DIR as publishing would: every problem as file:line: message,\n"+
 			"warnings marked; exit status 1 when there are errors.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -76,6 +80,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	if errs > 0 {
 		fmt.Fprintf(stdout, "%s, %s: nothing would be published\n", count(errs, "error"), count(warnings, "warning"))
+		if renderToo {
+			fmt.Fprintln(stdout, "render: nothing rendered: the blog does not load")
+		}
 		return 1
 	}
 	snap, err := content.Load(files, "")
@@ -85,6 +92,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "ok: %s, %s, %s; %s\n", count(len(snap.Posts()), "post"),
 		count(len(snap.Books()), "book"), count(len(snap.Papers()), "paper"), count(warnings, "warning"))
+	if renderToo {
+		printRenderReport(stdout, dir, renderAll(snap))
+	}
 	return 0
 }
 

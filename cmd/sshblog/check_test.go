@@ -128,3 +128,45 @@ func TestCheckUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckRender(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, sample.FS()); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{
+		// Escaped, the asterisks are text: the audit cannot tell them from
+		// leftover markup, which makes them a stable finding to test by.
+		"posts/2021-01-01-escaped.md": "---\ntitle: Escaped\n---\nWrite \\*\\*bold\\*\\* like this; `**this**` is code.\n",
+	})
+	for _, flag := range []string{"--render", "-r"} {
+		var stdout, stderr strings.Builder
+		status := run(t.Context(), []string{"check", flag, dir}, env(nil), &stdout, &stderr)
+		out := stdout.String()
+		finding := filepath.Join(dir, "posts/2021-01-01-escaped.md") + ":4: render: ** at 40, 80, 120 columns: Write **bold** like this;"
+		if status != 0 || !strings.Contains(out, finding+"\n") && !strings.Contains(out, finding+" ") {
+			t.Errorf("check %s: status %d, stdout:\n%s\nwant status 0 and a line starting %q", flag, status, out, finding)
+		}
+		if !strings.Contains(out, "\nrender: 2 documents at 40, 80, 120 columns: ") {
+			t.Errorf("check %s: no summary of the screens in:\n%s", flag, out)
+		}
+		for _, w := range []string{"40", "80", "120"} {
+			if !strings.Contains(out, "\nrender: "+w+" columns: widest line ") {
+				t.Errorf("check %s: no line measurements at %s columns in:\n%s", flag, w, out)
+			}
+		}
+		if n := strings.Count(out, "escaped.md:"); n != 1 {
+			t.Errorf("check %s: %d findings in escaped.md, want 1 (the code span is code):\n%s", flag, n, out)
+		}
+	}
+}
+
+func TestCheckRenderBrokenFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"posts/2021-01-03-broken.md": "---\ndate: yesterday\n---\n"})
+	var stdout, stderr strings.Builder
+	status := run(t.Context(), []string{"check", "--render", dir}, env(nil), &stdout, &stderr)
+	if status != 1 || !strings.HasSuffix(stdout.String(), "render: nothing rendered: the blog does not load\n") {
+		t.Errorf("status %d, stdout:\n%s\nwant status 1 and a note that nothing was rendered", status, stdout.String())
+	}
+}

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	sshblog [serve] [--listen ADDR] [--data DIR] [--content DIR [--watch]] [--seed DIR] [--author-key KEY]... [--config FILE]
-//	sshblog check DIR
+//	sshblog check [--render] DIR
 //	sshblog hook NAME   (run by git)
 //
 // The wiring lives in Main, so tests boot the whole program in-process.
@@ -76,7 +76,7 @@ func printUsage(w io.Writer) {
 
 Commands:
   serve       serve the blog over SSH (the default)
-  check DIR   check a blog folder as publishing would: file:line: message
+  check DIR   check a blog folder as publishing would: file:line: message (--render: render it too)
   hook NAME   run a git hook of the blog's repository (git does, on a push)
   help        show this help
 

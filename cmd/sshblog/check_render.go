@@ -1,0 +1,216 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/render/audit"
+	"github.com/sshblog/sshblog/content/theme"
+)
+
+// renderWidths are the columns `check --render` renders every post at: a
+// phone, a default terminal, a wide one.
+var renderWidths = []int{40, 80, 120}
+
+// renderReport is what `check --render` found in one document (a post or
+// a page): its findings, each with the widths it showed at, and its lines'
+// measurements per width.
+type renderReport struct {
+	doc      *content.Post
+	findings []widthFinding
+	lines    []audit.Lines // one per renderWidths
+	err      error
+}
+
+// widthFinding is a finding and the widths it showed at.
+type widthFinding struct {
+	audit.Finding
+	title  bool // found in the title, not the body
+	widths []int
+}
+
+// renderAll renders every post of snap (and the title of each) at each of
+// renderWidths, in parallel, and audits the output; the reports come back
+// in the order of the posts.
+func renderAll(snap *content.Snapshot) []renderReport {
+	docs := snap.Posts()
+	r := render.New(0)
+	site := snap.Site()
+	opt := audit.Options{BaseURL: site.BaseURL}
+	reports := make([]renderReport, len(docs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				reports[i] = renderOne(r, site, docs[i], opt)
+			}
+		}()
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return reports
+}
+
+// renderOne renders and audits one document at every width.
+func renderOne(r *render.Renderer, site content.Site, p *content.Post, opt audit.Options) renderReport {
+	rep := renderReport{doc: p}
+	seen := map[string]int{} // finding -> index in rep.findings
+	note := func(f audit.Finding, title bool, width int) {
+		// The same leftover shows on different lines at different widths:
+		// it is known by the source it comes from.
+		id := f.Source
+		if r := []rune(id); len(r) > 8 {
+			id = string(r[:8])
+		}
+		if id == "" {
+			id = f.Text
+		}
+		key := fmt.Sprintf("%t\x00%s\x00%s", title, f.Kind, id)
+		if i, ok := seen[key]; ok {
+			if ws := rep.findings[i].widths; ws[len(ws)-1] != width {
+				rep.findings[i].widths = append(ws, width)
+			}
+			return
+		}
+		seen[key] = len(rep.findings)
+		rep.findings = append(rep.findings, widthFinding{Finding: f, title: title, widths: []int{width}})
+	}
+	for _, f := range audit.Leftovers("", p.Title, opt) {
+		note(f, true, 0)
+	}
+	for _, w := range renderWidths {
+		out, err := r.Render(site, p, w, theme.Dark)
+		if err != nil {
+			rep.err = err
+			return rep
+		}
+		for _, f := range audit.Leftovers(p.Body, out, opt) {
+			note(f, false, w)
+		}
+		rep.lines = append(rep.lines, audit.MeasureLines(p.Body, out, w))
+	}
+	return rep
+}
+
+// printRenderReport prints the findings of reports, one line each as
+// "file:line: render: KIND at WIDTHS columns: TEXT", then a summary: how
+// many screens (a document at one width) show leftovers, of which kinds,
+// and the line measurements per width. dir is the blog folder, to name
+// files by. It returns the number of screens with leftovers.
+func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
+	screens, bad := 0, 0
+	kinds := map[audit.Kind]int{}
+	totals := make([]audit.Lines, len(renderWidths))
+	for i := range totals {
+		totals[i].Width = renderWidths[i]
+	}
+	for _, rep := range reports {
+		file := filepath.Join(dir, filepath.FromSlash(rep.doc.Path))
+		if rep.err != nil {
+			fmt.Fprintf(w, "%s: render: %v\n", file, rep.err)
+			continue
+		}
+		screens += len(renderWidths)
+		badWidths := map[int]bool{}
+		for _, f := range rep.findings {
+			kinds[f.Kind]++
+			where := file
+			if line := sourceLine(rep.doc, f.Finding); line > 0 {
+				where = fmt.Sprintf("%s:%d", file, line)
+			}
+			if f.title {
+				fmt.Fprintf(w, "%s: render: %s in the title: %s\n", where, f.Kind, f.Text)
+				for _, width := range renderWidths {
+					badWidths[width] = true
+				}
+				continue
+			}
+			text := f.Text
+			if f.Kind == audit.Math {
+				text = "not shown as written: " + f.Text
+			}
+			fmt.Fprintf(w, "%s: render: %s at %s columns: %s\n", where, f.Kind, joinInts(f.widths), oneLine(text))
+			for _, width := range f.widths {
+				badWidths[width] = true
+			}
+		}
+		bad += len(badWidths)
+		for i, l := range rep.lines {
+			totals[i].Add(l)
+		}
+	}
+	var parts []string
+	for _, k := range audit.Kinds {
+		if kinds[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, kinds[k]))
+		}
+	}
+	detail := ""
+	if len(parts) > 0 {
+		detail = " (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintf(w, "render: %s at %s columns: %d of %d screens with leftovers%s\n",
+		count(len(reports), "document"), joinInts(renderWidths), bad, screens, detail)
+	for _, t := range totals {
+		fmt.Fprintf(w, "render: %d columns: widest line %d, %d lines over; %s lines of CJK paragraphs wrapped, mean fill %.3f; %d continuation lines start with closing punctuation\n",
+			t.Width, t.Widest, t.Over, humanize.Comma(int64(t.Wrapped)), t.MeanFill(), t.BadStarts)
+		if t.BadStart != "" {
+			fmt.Fprintf(w, "render: %d columns: for example %s\n", t.Width, oneLine(t.BadStart))
+		}
+	}
+	return bad
+}
+
+// sourceLine returns the line of p's file where a finding's text starts,
+// looked up by ever shorter prefixes of it; 0 when none is found.
+func sourceLine(p *content.Post, f audit.Finding) int {
+	if f.Source == "" || p.BodyLine == 0 {
+		return 0
+	}
+	runes := []rune(f.Source)
+	for _, n := range []int{24, 12, 2} {
+		if n > len(runes) {
+			continue
+		}
+		if i := strings.Index(p.Body, string(runes[:n])); i >= 0 {
+			return p.BodyLine + strings.Count(p.Body[:i], "\n")
+		}
+	}
+	return 0
+}
+
+// joinInts joins numbers with ", ", sorted.
+func joinInts(ns []int) string {
+	ns = append([]int(nil), ns...)
+	sort.Ints(ns)
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+// oneLine keeps a finding's text on one line of the report, at most 100
+// runes of it.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100]) + "…"
+	}
+	return s
+}

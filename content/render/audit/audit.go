@@ -1,0 +1,234 @@
+// Package audit measures a rendered post as a reader sees it, for
+// `sshblog check --render` and scripts/corpus-report: markup the renderer
+// left in the text (Markdown, kramdown, Liquid, Hugo shortcodes, HTML tags
+// and entities, footnote references), math that did not come through as
+// written, URLs glued to the text after them, bodies that rendered empty, and
+// how well CJK paragraphs are broken into lines.
+//
+// It compares the rendered text with the post's source: what the source
+// shows as code (fenced and indented blocks, code spans, {% highlight %},
+// {{< highlight >}} and {% raw %}) may show anything, so a finding whose
+// text comes from code is not reported. The measurements are heuristics
+// over the screen's text, not a second renderer: they find what is visibly
+// wrong and name the line, and a clean report means no known kind of
+// leftover, not a proof of correct rendering.
+package audit
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	xansi "github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/content/linebreak"
+)
+
+// Kind names a kind of finding.
+type Kind string
+
+// The kinds of findings.
+const (
+	Strong   Kind = "**"        // emphasis markers shown as text
+	Attr     Kind = "{:"        // a kramdown attribute list or {:toc}
+	Tag      Kind = "{%"        // a Liquid tag
+	Output   Kind = "{{"        // a Liquid output or a Hugo shortcode
+	Footnote Kind = "[^"        // a footnote reference or definition
+	HTML     Kind = "<tag>"     // an HTML tag shown as text
+	Entity   Kind = "&entity;"  // an HTML entity shown undecoded
+	Heading  Kind = "#heading"  // a heading without a space after its #, shown as text
+	Math     Kind = "math"      // math that is not on the screen exactly as written
+	GluedURL Kind = "url+cjk"   // a URL run into the CJK text after it
+	BasePath Kind = "base/base" // the site's base path doubled in a link
+	Empty    Kind = "empty"     // a body with text that rendered to nothing
+)
+
+// Kinds lists every kind, in the order reports print them.
+var Kinds = []Kind{Strong, Attr, Tag, Output, Footnote, HTML, Entity, Heading, Math, GluedURL, BasePath, Empty}
+
+// Finding is one thing a reader should not see.
+type Finding struct {
+	Kind Kind
+	// Line is the 1-based line of the rendered text, 0 for a finding about
+	// the whole text (Math, Empty).
+	Line int
+	// Text is what was found: the rendered line, trimmed, or for Math the
+	// formula as written.
+	Text string
+	// Source is a short piece of the source to look the finding up by
+	// (the leftover and what follows it), "" when there is none.
+	Source string
+}
+
+// leftover is a kind found by a pattern on one rendered line.
+type leftover struct {
+	kind Kind
+	re   *regexp.Regexp
+}
+
+var leftovers = []leftover{
+	{Strong, regexp.MustCompile(`\*\*`)},
+	{Attr, regexp.MustCompile(`\{:`)},
+	{Tag, regexp.MustCompile(`\{%`)},
+	{Output, regexp.MustCompile(`\{\{`)},
+	{Footnote, regexp.MustCompile(`\[\^`)},
+	{HTML, regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?>`)},
+	{Entity, regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`)},
+}
+
+// headingRE is a heading without a space after its #: only a paragraph's
+// first line can be one (a wrapped line may start with "#1").
+var headingRE = regexp.MustCompile(`^#+[^\s#]`)
+
+// urlRE is a URL as a terminal's link detection sees it: up to white space.
+var urlRE = regexp.MustCompile(`https?://[^\s]+`)
+
+// Options are what Leftovers needs to know of the site.
+type Options struct {
+	// BaseURL is the site's base path ("/Blog"); a link with it twice
+	// ("/Blog/Blog/...") is a BasePath finding. "" or "/" checks nothing.
+	BaseURL string
+}
+
+// Leftovers returns the findings in rendered, the terminal text (escape
+// sequences allowed) that source, a post's Markdown body, rendered to.
+// A title is audited with source "" (it has no code to excuse anything).
+func Leftovers(source, rendered string, opt Options) []Finding {
+	code := codeOf(source)
+	lines := strings.Split(xansi.Strip(rendered), "\n")
+	var out []Finding
+	base := strings.Trim(opt.BaseURL, "/")
+	for i, raw := range lines {
+		line := strings.TrimSpace(raw)
+		if line == "" {
+			continue
+		}
+		isCode := -1 // unknown until a finding asks: the lookup is not free
+		inCode := func() bool {
+			if isCode < 0 {
+				isCode = 0
+				if code.hasLine(line) {
+					isCode = 1
+				}
+			}
+			return isCode == 1
+		}
+		text := stripQuote(line)
+		if (i == 0 || strings.TrimSpace(lines[i-1]) == "") && headingRE.MatchString(text) && !inCode() {
+			out = append(out, Finding{Kind: Heading, Line: i + 1, Text: line, Source: from(text, 0)})
+		}
+		cells := []string{text}
+		if strings.Contains(text, "│") { // a table's row: each cell apart
+			cells = strings.Split(text, "│")
+		}
+		for _, l := range leftovers {
+			for _, cell := range cells {
+				loc := l.re.FindStringIndex(cell)
+				if loc == nil {
+					continue
+				}
+				if inCode() || code.hasPiece(cell, loc[0], loc[1]) || excused(l.kind, cell[loc[0]:loc[1]], source) {
+					continue
+				}
+				out = append(out, Finding{Kind: l.kind, Line: i + 1, Text: line, Source: from(cell, loc[0])})
+				break
+			}
+		}
+		for _, u := range urlRE.FindAllString(text, -1) {
+			if base != "" && strings.Contains(u, "/"+base+"/"+base+"/") {
+				out = append(out, Finding{Kind: BasePath, Line: i + 1, Text: line, Source: u})
+			}
+			if strings.IndexFunc(u, linebreak.IsCJK) >= 0 && !inCode() && !linked(u, source) {
+				out = append(out, Finding{Kind: GluedURL, Line: i + 1, Text: line, Source: u})
+			}
+		}
+		if base != "" && !strings.Contains(text, "://") && strings.Contains(text, "/"+base+"/"+base+"/") {
+			out = append(out, Finding{Kind: BasePath, Line: i + 1, Text: line})
+		}
+	}
+	flat := squash(strings.Join(lines, ""))
+	for _, f := range mathOf(code) {
+		if !f.shown(flat) {
+			out = append(out, Finding{Kind: Math, Text: f.tex, Source: f.tex})
+		}
+	}
+	if strings.TrimSpace(flat) == "" && visible(source) {
+		out = append(out, Finding{Kind: Empty})
+	}
+	return out
+}
+
+// excused reports whether a match is what the author wrote as text: an
+// entity or tag the source escaped (&amp;lt; shows as &lt;, &lt;b&gt; as <b>).
+func excused(k Kind, match, source string) bool {
+	switch k {
+	case Entity:
+		return strings.Contains(source, "&amp;"+match[1:])
+	case HTML:
+		return strings.Contains(source, "&lt;"+match[1:len(match)-1]) || strings.Contains(source, `\<`+match[1:])
+	}
+	return false
+}
+
+// linked reports whether url is in source as the target of a link, as
+// written, so that its CJK characters are the author's.
+func linked(url, source string) bool {
+	return strings.Contains(source, "("+url) || strings.Contains(source, "<"+url) || strings.Contains(source, `"`+url)
+}
+
+// from returns up to 24 runes of s from i, to find the leftover in the
+// source by.
+func from(s string, i int) string {
+	end := i
+	for n := 0; n < 24 && end < len(s); n++ {
+		end = nextRune(s, end)
+	}
+	return strings.TrimSpace(s[i:end])
+}
+
+func prevRune(s string, i int) int {
+	i--
+	for i > 0 && !startsRune(s[i]) {
+		i--
+	}
+	return i
+}
+
+func nextRune(s string, i int) int {
+	i++
+	for i < len(s) && !startsRune(s[i]) {
+		i++
+	}
+	return i
+}
+
+func startsRune(b byte) bool { return b&0xC0 != 0x80 }
+
+// stripQuote drops the bars and spaces that prefix a block quote's lines.
+func stripQuote(line string) string {
+	return strings.TrimLeft(line, "│┃▌> \t")
+}
+
+// squash drops white space, so that text compares equal however it was
+// broken into lines and indented.
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// visible reports whether Markdown source has text a reader would see,
+// roughly: anything but white space, HTML comments and Liquid tags.
+func visible(source string) bool {
+	s := commentRE.ReplaceAllString(source, "")
+	s = liquidTagRE.ReplaceAllString(s, "")
+	return strings.TrimSpace(s) != ""
+}
+
+var (
+	commentRE   = regexp.MustCompile(`(?s)<!--.*?-->`)
+	liquidTagRE = regexp.MustCompile(`(?s)\{%.*?%\}`)
+)

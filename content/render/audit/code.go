@@ -1,0 +1,243 @@
+package audit
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// code is what a post's source shows as code, normalised (see norm): its
+// lines, to tell a rendered line of code by, and all of it as one text, to
+// tell a piece of a code span by.
+type code struct {
+	lines map[string]bool
+	text  string // every line and span, "\n" between
+	prose string // the source with the code blanked out, newlines kept
+}
+
+// Liquid and Hugo blocks whose content is code, or text shown literally.
+var literalBlocks = []*regexp.Regexp{
+	regexp.MustCompile(`(?s)\{%-?\s*highlight\b[^%]*-?%\}(.*?)\{%-?\s*endhighlight\s*-?%\}`),
+	regexp.MustCompile(`(?s)\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}`),
+	regexp.MustCompile(`(?s)\{\{[<%]\s*highlight\b.*?[>%]\}\}(.*?)\{\{[<%]\s*/highlight\s*[>%]\}\}`),
+	regexp.MustCompile(`(?s)<pre\b[^>]*>(.*?)</pre>`),
+}
+
+// codeOf finds the code in source. It parses the Markdown with goldmark
+// (CommonMark: fenced and indented blocks, code spans) after taking out
+// the Liquid and Hugo blocks that goldmark sees as paragraphs.
+func codeOf(source string) *code {
+	c := &code{lines: map[string]bool{}}
+	var all []string
+	prose := []byte(source)
+	blank := func(start, stop int) {
+		for i := start; i < stop; i++ {
+			if prose[i] != '\n' {
+				prose[i] = ' '
+			}
+		}
+	}
+	add := func(s string) {
+		for _, l := range strings.Split(s, "\n") {
+			if n := norm(l); n != "" {
+				c.lines[n] = true
+				all = append(all, n)
+			}
+		}
+	}
+	for _, re := range literalBlocks {
+		for _, m := range re.FindAllSubmatchIndex(prose, -1) {
+			add(string(prose[m[2]:m[3]]))
+			blank(m[0], m[1])
+		}
+	}
+	src := append([]byte(nil), prose...)
+	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				add(string(seg.Value(src)))
+				blank(seg.Start, seg.Stop)
+			}
+			if f, ok := n.(*ast.FencedCodeBlock); ok && f.Info != nil {
+				blank(f.Info.Segment.Start, f.Info.Segment.Stop)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.CodeSpan:
+			var b strings.Builder
+			for ch := n.FirstChild(); ch != nil; ch = ch.NextSibling() {
+				if t, ok := ch.(*ast.Text); ok {
+					b.Write(t.Segment.Value(src))
+					blank(t.Segment.Start, t.Segment.Stop)
+				}
+			}
+			if s := norm(b.String()); s != "" {
+				all = append(all, s)
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	c.text = "\n" + strings.Join(all, "\n") + "\n"
+	c.prose = string(prose)
+	return c
+}
+
+// hasLine reports whether a rendered line (trimmed) is a line of code, or
+// a piece of one (a long line cut at the screen's edge, with a marker).
+func (c *code) hasLine(line string) bool {
+	n := norm(line)
+	if n == "" {
+		return false
+	}
+	if c.lines[n] {
+		return true
+	}
+	if utf8.RuneCountInString(n) < 4 {
+		return false
+	}
+	// A cut line ends with the renderer's marker: look up what precedes it.
+	if r, size := utf8.DecodeLastRuneInString(n); r > 0x7F {
+		n = strings.TrimSpace(n[:len(n)-size])
+	}
+	return strings.Contains(c.text, n)
+}
+
+// hasPiece reports whether the match s[i:j] of a rendered line is in the
+// source's code, looked up with a few runes of what follows it or of what
+// precedes it (a code span in prose has prose on one side or both). A side
+// with fewer than three runes besides the match tells nothing and is not
+// looked up.
+func (c *code) hasPiece(s string, i, j int) bool {
+	start, end := i, j
+	for n := 0; n < 6 && start > 0; n++ {
+		start = prevRune(s, start)
+	}
+	for n := 0; n < 6 && end < len(s); n++ {
+		end = nextRune(s, end)
+	}
+	// A short span alone (`<b>`), or one word of code in prose.
+	ws, we := i, j
+	for ws > 0 && s[ws-1] != ' ' {
+		ws--
+	}
+	for we < len(s) && s[we] != ' ' {
+		we++
+	}
+	for _, whole := range []string{norm(s), norm(s[i:j]), norm(s[ws:we])} {
+		if whole != "" && strings.Contains(c.text, "\n"+whole+"\n") {
+			return true
+		}
+	}
+	match := utf8.RuneCountInString(norm(s[i:j]))
+	for _, side := range []string{norm(s[start:j]), norm(s[i:end])} {
+		if utf8.RuneCountInString(side)-match >= 3 && strings.Contains(c.text, side) {
+			return true
+		}
+	}
+	return false
+}
+
+// norm collapses runs of white space into one space and trims the ends:
+// the renderer indents code, expands tabs and pads code spans.
+func norm(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var (
+	displayMath = regexp.MustCompile(`(?s)\$\$(.+?)\$\$`)
+	parenMath   = regexp.MustCompile(`\\\\?\((.+?)\\\\?\)`)
+	bracketMath = regexp.MustCompile(`(?s)\\\\?\[(.+?)\\\\?\]`)
+	dollarMath  = regexp.MustCompile(`(?:^|[^$\\0-9])\$([^$\s](?:[^$\n]*[^$\s])?)\$(?:[^$0-9]|$)`)
+)
+
+// formula is a piece of math in a post's source.
+type formula struct {
+	tex   string // as written between its delimiters
+	table bool   // in a line of a table, whose cells a narrow screen breaks
+}
+
+// mathOf returns the formulas in the source's prose: $$...$$ (kramdown's
+// math), \(...\) and \[...\] (MathJax's), and $...$ when it holds TeX (a
+// backslash, ^, _ or a brace), so that prices are not taken for math.
+func mathOf(c *code) []formula {
+	var out []formula
+	tex := func(s string) bool { return strings.ContainsAny(s, `\^_{`) }
+	rest := []byte(c.prose)
+	found := func(re *regexp.Regexp, needTeX bool) {
+		for _, m := range re.FindAllSubmatchIndex(rest, -1) {
+			s := strings.TrimSpace(string(rest[m[2]:m[3]]))
+			if s != "" && (!needTeX || tex(s)) {
+				out = append(out, formula{tex: s, table: inTableRow(rest, m[0])})
+			}
+			for i := m[0]; i < m[1]; i++ { // taken: no other pattern sees it
+				if rest[i] != '\n' {
+					rest[i] = ' '
+				}
+			}
+		}
+	}
+	found(displayMath, false)
+	found(parenMath, true)
+	found(bracketMath, true)
+	found(dollarMath, true)
+	return out
+}
+
+// inTableRow reports whether the line of s around i is a row of a table.
+func inTableRow(s []byte, i int) bool {
+	start := bytes.LastIndexByte(s[:i], '\n') + 1
+	end := bytes.IndexByte(s[i:], '\n')
+	if end < 0 {
+		end = len(s) - i
+	}
+	return bytes.Count(s[start:i+end], []byte("|")) >= 2
+}
+
+// shown reports whether formula f is in flat, the rendered text without
+// white space. A formula in a table may be broken over the lines of its
+// cell, between pieces of the cells beside it: it is looked for as the runes
+// in order from where its first runes are, within a few times its length.
+func (f formula) shown(flat string) bool {
+	tex := squash(f.tex)
+	if strings.Contains(flat, tex) {
+		return true
+	}
+	if !f.table {
+		return false
+	}
+	head := tex
+	if r := []rune(tex); len(r) > 4 {
+		head = string(r[:4])
+	}
+	for off := 0; ; {
+		i := strings.Index(flat[off:], head)
+		if i < 0 {
+			return false
+		}
+		off += i
+		window := []rune(flat[off:min(len(flat), off+4*(6*len(tex)+200))])
+		window = window[:min(len(window), 6*len(tex)+200)]
+		want := []rune(tex)
+		for _, r := range window {
+			if len(want) > 0 && r == want[0] {
+				want = want[1:]
+			}
+		}
+		if len(want) == 0 {
+			return true
+		}
+		off += len(head)
+	}
+}
