@@ -173,12 +173,12 @@ func (a *Authors) lookup(pk ssh.PublicKey) (store.Author, bool) {
 	if a == nil || pk == nil {
 		return store.Author{}, false
 	}
-	k := string(pk.Marshal())
+	k := pk.Marshal()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.refreshLocked()
-	comment, inFile := a.fromFile[k]
-	if !inFile && !a.static[k] {
+	comment, inFile := a.fromFile[string(k)]
+	if !inFile && !a.static[string(k)] {
 		return store.Author{}, false
 	}
 	return store.Author{Fingerprint: gossh.FingerprintSHA256(pk), Comment: comment}, true
