@@ -31,11 +31,6 @@ func seed(tb testing.TB) (content.Site, *content.Post) {
 	return snap.Site(), snap.Posts()[0]
 }
 
-func seedBody(tb testing.TB) string {
-	_, p := seed(tb)
-	return p.Body
-}
-
 var themes = []theme.Theme{theme.Dark, theme.Light, theme.Plain}
 
 // checkOutput verifies the promises Render makes about every line of out.
