@@ -39,6 +39,7 @@ type state struct {
 	steps    int
 	written  int
 	problems []Problem
+	reported map[Problem]bool
 
 	frame    prepared       // the source being rendered (the post, or an include)
 	depth    int            // include nesting
@@ -110,15 +111,29 @@ func (st *state) restore(out string) string {
 
 // reportOrig records a problem at line of origin ("" for the post); a
 // problem in an include is reported at the include tag in the post.
+// The same problem found twice (a block that failed, then the tag in it
+// that made it fail) is reported once.
 func (st *state) reportOrig(origin string, line int, msg string) {
-	if origin == "" {
-		st.problems = append(st.problems, Problem{Line: line, Message: msg})
+	p := Problem{Line: line, Message: msg}
+	if origin != "" {
+		p = Problem{Line: max(st.anchor, 1), Message: fmt.Sprintf("in %s line %d: %s", origin, line, msg)}
+	}
+	if st.reported[p] {
 		return
 	}
-	st.problems = append(st.problems, Problem{
-		Line:    max(st.anchor, 1),
-		Message: fmt.Sprintf("in %s line %d: %s", origin, line, msg),
-	})
+	if st.reported == nil {
+		st.reported = map[Problem]bool{}
+	}
+	st.reported[p] = true
+	st.problems = append(st.problems, p)
+}
+
+// forget drops the problems reported after the first n.
+func (st *state) forget(n int) {
+	for _, p := range st.problems[n:] {
+		delete(st.reported, p)
+	}
+	st.problems = st.problems[:n]
 }
 
 // report records a problem at line l of the source being rendered.
@@ -168,7 +183,8 @@ func (st *state) renderPrepared(p prepared, bindings map[string]any, tpl *liquid
 			return b.String()
 		}
 		// Start again, forgetting what the first pass reported and wrote.
-		st.problems, st.written = st.problems[:problems], written
+		st.forget(problems)
+		st.written = written
 		b.Reset()
 	}
 	st.lenient(limitWriter{st, &b}, p, bindings)

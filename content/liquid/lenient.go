@@ -97,7 +97,7 @@ func (st *state) unit(w limitWriter, toks []parser.Token, bindings map[string]an
 	var b strings.Builder
 	problems := len(st.problems)
 	if err := st.run(tpl, bindings, limitWriter{st, &b}); err != nil {
-		st.problems = st.problems[:problems]
+		st.forget(problems)
 		st.report(line, message(err)+": left out")
 		return false
 	}

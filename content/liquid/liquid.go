@@ -27,7 +27,6 @@
 package liquid
 
 import (
-	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
@@ -91,7 +90,7 @@ func Expand(src string, page map[string]any, env *Env) (string, []Problem) {
 	prep := st.prepare(src, "")
 	bindings := map[string]any{"page": page, "site": env.Site, stateKey: st}
 	out := st.renderPrepared(prep, bindings, nil, nil)
-	return st.restore(out), dedupe(st.problems)
+	return st.restore(out), byLine(st.problems)
 }
 
 // freeMarker returns a rune that src does not contain, to mark the places of
@@ -112,28 +111,9 @@ func freeMarker(src string) (rune, bool) {
 	return 0, false
 }
 
-// dedupe keeps the first of the problems that say the same thing, says how
-// many times it happened, and puts the problems in line order.
-func dedupe(ps []Problem) []Problem {
-	if len(ps) < 2 {
-		return ps
-	}
-	count := map[string]int{}
-	for _, p := range ps {
-		count[p.Message]++
-	}
-	var out []Problem
-	for _, p := range ps {
-		n := count[p.Message]
-		if n < 0 {
-			continue
-		}
-		count[p.Message] = -1
-		if n > 1 {
-			p.Message = fmt.Sprintf("%s (%d times; the first here)", p.Message, n)
-		}
-		out = append(out, p)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	return out
+// byLine puts problems in line order (the scanner's and the engine's are
+// found in two passes).
+func byLine(ps []Problem) []Problem {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	return ps
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/sshblog/sshblog/content/codefence"
 )
 
 // The scanner below is hand-written rather than a goldmark parse: it must
@@ -435,12 +437,7 @@ func (s *scanner) highlight(n int, args string) {
 		s.problem(s.line, "{% highlight %} is never closed: the rest of the post is shown as code")
 	}
 	lang, _, _ := strings.Cut(strings.TrimSpace(args), " ")
-	lang = strings.Trim(lang, `"'`)
-	if strings.IndexFunc(lang, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+#._-", r))
-	}) >= 0 {
-		lang = ""
-	}
+	lang = codefence.Lang(strings.Trim(lang, `"'`))
 	lineStart := strings.LastIndexByte(s.in[:s.pos], '\n') + 1
 	before := s.in[lineStart:s.pos]
 	indent := before
@@ -457,7 +454,7 @@ func (s *scanner) highlight(n int, args string) {
 	} else if code != "" {
 		code += "\n"
 	}
-	fence := fenceFor(code)
+	fence := codefence.For(code)
 	b.WriteString(fence + lang + "\n" + code + closeIndent + fence)
 	after := s.in[s.pos+consumed:]
 	if i := strings.IndexByte(after, '\n'); i >= 0 {
@@ -471,21 +468,6 @@ func (s *scanner) highlight(n int, args string) {
 	s.hasLit = true
 	s.flushLit()
 	s.drop(consumed)
-}
-
-// fenceFor returns a backtick fence longer than any backtick run in code.
-func fenceFor(code string) string {
-	longest := 0
-	for i := 0; i < len(code); {
-		if code[i] != '`' {
-			i++
-			continue
-		}
-		n := runLen(code, i)
-		longest = max(longest, n)
-		i += n
-	}
-	return strings.Repeat("`", max(3, longest+1))
 }
 
 // embedURL returns the link that an embedding plugin's tag stands for:
