@@ -220,6 +220,7 @@ func withPost(snap *content.Snapshot, p *content.Post) *content.Snapshot {
 }
 
 func TestReadTheBlogWithAGoClient(t *testing.T) {
+	t.Parallel()
 	m, logs := bootMain(t, t.TempDir())
 	c := dialMain(t, m)
 
@@ -308,6 +309,7 @@ func TestReadTheBlogWithAGoClient(t *testing.T) {
 // light terminal: the UI asks each for its background colour and draws the
 // site title in the theme's colour.
 func TestTheUIFollowsTheTerminalsBackground(t *testing.T) {
+	t.Parallel()
 	m, _ := bootMain(t, t.TempDir())
 	c := dialMain(t, m)
 	dark := openScreen(t, c, 80, 24)
@@ -426,6 +428,7 @@ func (x tmux) waitGone(t *testing.T, text string) {
 }
 
 func TestReadTheBlogWithOpenSSHInTmux(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "ssh", "tmux")
 	m, _ := bootMain(t, t.TempDir())
 	o := newOpenSSH(t, m)

@@ -17,6 +17,7 @@ import (
 // stdin. The check must reach the store: a push to another branch is
 // refused with the store's message.
 func TestHookCommand(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "git")
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "blog.git"), sample.FS(), store.Options{})
 	if err != nil {

@@ -130,6 +130,7 @@ func execSession(t *testing.T, c *gossh.Client, cmd string) (string, string, int
 }
 
 func TestHostKeyIsReusedAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	m1, logs := bootMain(t, data)
 	first := m1.HostKeys[0]
@@ -139,10 +140,12 @@ func TestHostKeyIsReusedAcrossRestarts(t *testing.T) {
 	if !strings.Contains(logs.String(), first.Fingerprint) {
 		t.Errorf("the log does not show the host key fingerprint %s:\n%s", first.Fingerprint, logs)
 	}
-	_, _, status := execSession(t, dialMain(t, m1), "ls") // the client pins first's key
+	c1 := dialMain(t, m1) // pins first's key
+	_, _, status := execSession(t, c1, "ls")
 	if status != 0 {
 		t.Fatalf("exit status %d", status)
 	}
+	_ = c1.Close() // an open connection would hold Close for the grace period
 	if err := m1.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +173,7 @@ func TestHostKeyIsReusedAcrossRestarts(t *testing.T) {
 }
 
 func TestCorruptHostKeyIsFatal(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	dir := filepath.Join(data, "hostkeys")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -203,6 +207,7 @@ func TestCorruptHostKeyIsFatal(t *testing.T) {
 }
 
 func TestBadContentIsFatal(t *testing.T) {
+	t.Parallel()
 	blog := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(blog, "posts"), 0o755); err != nil {
 		t.Fatal(err)
@@ -218,6 +223,7 @@ func TestBadContentIsFatal(t *testing.T) {
 }
 
 func TestServeFromContentFolder(t *testing.T) {
+	t.Parallel()
 	blog := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(blog, "posts"), 0o755); err != nil {
 		t.Fatal(err)
@@ -276,6 +282,7 @@ func startProcess(t *testing.T, args string) (*exec.Cmd, *servertest.Buffer, str
 }
 
 func TestSignalShutsDownGracefully(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
@@ -323,5 +330,33 @@ func TestSignalShutsDownGracefully(t *testing.T) {
 				t.Errorf("no shutdown log:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// TestCloseEndsSessionsLeftAfterTheGrace: a connection still open when the
+// grace period ends is closed, logged, and not an error.
+func TestCloseEndsSessionsLeftAfterTheGrace(t *testing.T) {
+	t.Parallel()
+	m, logs := bootMain(t, t.TempDir())
+	c := dialMain(t, m)
+	if _, _, status := execSession(t, c, "ls"); status != 0 {
+		t.Fatalf("ls: exit status %d", status)
+	}
+	m.Grace = 50 * time.Millisecond
+	if err := m.Close(); err != nil {
+		t.Fatalf("Close = %v, want nil: sessions left after the grace period are closed, not an error", err)
+	}
+	if !strings.Contains(logs.String(), "closed the sessions still open after the grace period") {
+		t.Errorf("Close did not log the sessions it closed:\n%s", logs)
+	}
+	closed := make(chan struct{})
+	go func() {
+		_ = c.Wait() // returns when the connection ends
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the connection is still open after Close")
 	}
 }

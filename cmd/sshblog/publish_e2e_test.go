@@ -102,6 +102,7 @@ func (p *publisher) git(t *testing.T, dir string, args ...string) clientRun {
 }
 
 func TestPublishThroughTheWholeProgram(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "ssh", "scp", "sftp", "git")
 	data := t.TempDir()
 	m, logs := bootMain(t, data)

@@ -28,6 +28,7 @@ func authorKeyFile(t *testing.T) (string, string) {
 }
 
 func TestRunOpensTheBlogRepository(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "git")
 	data := t.TempDir()
 	m, logs := bootMain(t, data)
@@ -67,10 +68,12 @@ func TestRunOpensTheBlogRepository(t *testing.T) {
 			t.Errorf("the start-up log lacks %q:\n%s", want, logs)
 		}
 	}
-	out, _, status := execSession(t, dialMain(t, m), "ls")
+	c := dialMain(t, m)
+	out, _, status := execSession(t, c, "ls")
 	if status != 0 || !strings.Contains(out, postTitle) {
 		t.Errorf("ls: status %d:\n%s", status, out)
 	}
+	_ = c.Close() // an open connection would hold Close for the grace period
 
 	// Close releases the store: another program can open it.
 	if err := m.Close(); err != nil {
@@ -88,6 +91,7 @@ func TestRunOpensTheBlogRepository(t *testing.T) {
 // the hooks Run installs reach the program: an invalid push is refused
 // with the problem, a valid one accepted and recorded.
 func TestGitPushRunsTheHooks(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "git")
 	m, _ := bootMain(t, t.TempDir())
 	work := t.TempDir()
@@ -126,6 +130,7 @@ func TestGitPushRunsTheHooks(t *testing.T) {
 }
 
 func TestSeedFolderOnFirstStartOnly(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "git")
 	data := t.TempDir()
 	jekyll := t.TempDir()
@@ -141,10 +146,12 @@ func TestSeedFolderOnFirstStartOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, _ := execSession(t, dialMain(t, m), "ls")
+	c := dialMain(t, m)
+	out, _, _ := execSession(t, c, "ls")
 	if !strings.Contains(out, "Jekyll Seed") || !strings.Contains(out, "From the seed") || strings.Contains(out, postTitle) {
 		t.Fatalf("first start with --seed lists:\n%s", out)
 	}
+	_ = c.Close() // an open connection would hold Close for the grace period
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +174,7 @@ func TestSeedFolderOnFirstStartOnly(t *testing.T) {
 }
 
 func TestBrokenSeedIsFatal(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "git")
 	data := t.TempDir()
 	seed := t.TempDir()
@@ -182,6 +190,7 @@ func TestBrokenSeedIsFatal(t *testing.T) {
 }
 
 func TestAuthorKeysFromTheConfiguration(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "git")
 	file, line := authorKeyFile(t)
 	_, literal := authorKeyFile(t)
@@ -199,6 +208,7 @@ func TestAuthorKeysFromTheConfiguration(t *testing.T) {
 }
 
 func TestBadAuthorKeyIsAnError(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "bad.pub", "ssh-ed25519 not-base64\n")
 	config := writeFile(t, dir, "sshblog.yaml", "author_keys:\n  - "+filepath.Join(dir, "missing.pub")+"\n")
@@ -236,6 +246,7 @@ func TestBadAuthorKeyIsAnError(t *testing.T) {
 }
 
 func TestContentFolderTurnsPublishingOff(t *testing.T) {
+	t.Parallel()
 	blog := t.TempDir()
 	writeTree(t, blog, map[string]string{"posts/2021-03-04-from-disk.md": "---\ntitle: Straight from the disk\n---\n"})
 	data := t.TempDir()

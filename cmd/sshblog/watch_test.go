@@ -50,6 +50,7 @@ func hasPost(lib *content.Library, slug, title string) bool {
 }
 
 func TestWatchReloadsTheFolder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"site.yaml": "title: Watched\n"})
 	lib, logs := startWatch(t, dir)
@@ -109,6 +110,7 @@ func TestWatchReloadsTheFolder(t *testing.T) {
 }
 
 func TestWatchIgnoresFilesTheBlogDoesNotRead(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
 		"site.yaml":                "title: Watched\n",
@@ -157,6 +159,7 @@ func TestWatchIgnoresFilesTheBlogDoesNotRead(t *testing.T) {
 }
 
 func TestWatchSkipsAnUnchangedSave(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"posts/2021-05-06-post.md": "---\ntitle: Post\n---\n"})
 	snap, err := content.Load(os.DirFS(dir), "")
@@ -184,6 +187,7 @@ func TestWatchSkipsAnUnchangedSave(t *testing.T) {
 }
 
 func TestServeWatchedFolder(t *testing.T) {
+	t.Parallel()
 	blog := t.TempDir()
 	writeTree(t, blog, map[string]string{
 		"site.yaml":                     "title: Folder Blog\n",
@@ -215,6 +219,7 @@ func TestServeWatchedFolder(t *testing.T) {
 }
 
 func TestWatchNeedsAContentFolder(t *testing.T) {
+	t.Parallel()
 	m := NewMain()
 	m.Config.Listen, m.Config.DataDir, m.Config.Watch = "127.0.0.1:0", t.TempDir(), true
 	m.Logger = slog.New(slog.DiscardHandler)
