@@ -32,6 +32,7 @@ func authorizedLine(k gossh.PublicKey, comment string) string {
 }
 
 func TestParseAuthorKeys(t *testing.T) {
+	t.Parallel()
 	a, b, c := newPublicKey(t), newPublicKey(t), newPublicKey(t)
 	dir := t.TempDir()
 	pub := filepath.Join(dir, "id_ed25519.pub")
@@ -77,6 +78,7 @@ func TestParseAuthorKeys(t *testing.T) {
 func equalKeys(a, b gossh.PublicKey) bool { return string(a.Marshal()) == string(b.Marshal()) }
 
 func TestAuthorsFileIsReadAgainWhenItChanges(t *testing.T) {
+	t.Parallel()
 	static, alice, bob := newPublicKey(t), newPublicKey(t), newPublicKey(t)
 	file := filepath.Join(t.TempDir(), "authors")
 	logs := &servertest.Buffer{}
@@ -137,6 +139,7 @@ func TestAuthorsFileIsReadAgainWhenItChanges(t *testing.T) {
 }
 
 func TestNilAuthorsHasNobody(t *testing.T) {
+	t.Parallel()
 	var a *Authors
 	if a.IsAuthor(newPublicKey(t)) || a.IsAuthor(nil) || a.Count() != 0 {
 		t.Fatal("a nil *Authors lets someone in")

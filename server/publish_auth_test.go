@@ -45,6 +45,7 @@ func goSession(t *testing.T, addr, cmd string, auth ...gossh.AuthMethod) result 
 // (anyone may have it) and then logging in with its own key, or with
 // keyboard-interactive, for the author.
 func TestAuthorKeyMustAuthenticate(t *testing.T) {
+	t.Parallel()
 	bs := startBlog(t, serverOptions{})
 	authorKey := bs.author.signer.PublicKey()
 	const cmd = "history -n 1"

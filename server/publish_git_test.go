@@ -13,6 +13,7 @@ import (
 )
 
 func TestGitCloneAndPush(t *testing.T) {
+	t.Parallel()
 	requireClients(t)
 	bs := startBlog(t, serverOptions{})
 	clone := bs.clone(t, bs.author)
@@ -144,6 +145,7 @@ func TestGitCloneAndPush(t *testing.T) {
 func (k *keyFile) fingerprint() string { return gossh.FingerprintSHA256(k.signer.PublicKey()) }
 
 func TestGitReadersAndOtherRepositories(t *testing.T) {
+	t.Parallel()
 	requireClients(t)
 	bs := startBlog(t, serverOptions{})
 	before := bs.mainRev()
@@ -184,6 +186,7 @@ func TestGitReadersAndOtherRepositories(t *testing.T) {
 // Two authors push at once: one wins, the other is refused and told to
 // fetch; the blog is the winner's, never a mix.
 func TestConcurrentPushes(t *testing.T) {
+	t.Parallel()
 	requireClients(t)
 	bs := startBlog(t, serverOptions{})
 	clones := []string{bs.clone(t, bs.author), bs.clone(t, bs.author)}
@@ -236,6 +239,7 @@ func TestConcurrentPushes(t *testing.T) {
 // The authors' commands check their arguments and exit with 2 on a usage
 // error, 1 on a refusal.
 func TestHistoryAndRollbackArguments(t *testing.T) {
+	t.Parallel()
 	requireClients(t)
 	bs := startBlog(t, serverOptions{})
 	for _, tt := range []struct {
@@ -270,6 +274,7 @@ func TestHistoryAndRollbackArguments(t *testing.T) {
 }
 
 func TestStreamWatchFindsSplitNeedle(t *testing.T) {
+	t.Parallel()
 	for _, chunks := range [][]string{
 		{"0030ok refs/heads/x\n0035ng refs/heads/main failed to update ref\n"},
 		{"0035n", "g refs/hea", "ds/main ", "failed"},

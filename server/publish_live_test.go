@@ -30,6 +30,7 @@ func waitShows(t *testing.T, x *servertest.Tmux, text string) {
 // A reader's open terminal UI (real ssh -t in tmux) lists a post an author
 // uploads with scp, without doing anything.
 func TestOpenSessionSeesUpload(t *testing.T) {
+	t.Parallel()
 	requireClients(t, "scp", "tmux")
 	bs := startBlog(t, serverOptions{})
 	x := servertest.StartTmux(t, 100, 30, "ssh "+servertest.ShellCommand(append(bs.sshOptions(bs.reader), "-t", "-p", bs.port, "reader@127.0.0.1")...)+"; exec cat")
@@ -47,6 +48,7 @@ func TestOpenSessionSeesUpload(t *testing.T) {
 // A client killed in the middle of an upload publishes nothing and leaves
 // nothing behind, over either scp protocol.
 func TestKilledUploadPublishesNothing(t *testing.T) {
+	t.Parallel()
 	requireClients(t, "scp")
 	bs := startBlog(t, serverOptions{})
 	// Under the 10 MiB image limit; random bytes after the PNG signature.
@@ -79,9 +81,10 @@ func TestKilledUploadPublishesNothing(t *testing.T) {
 					_ = cmd.Wait()
 				}
 			})
-			// Mid-stream: a megabyte of the file has reached the server.
-			waitUntil(t, "a megabyte of the upload at the server", 30*time.Second, func() bool {
-				return bs.listener.read.Load()-start > 1<<20
+			// Mid-stream: 256 KiB of the file has reached the server
+			// (half a second at this rate; the file takes 18 s).
+			waitUntil(t, "256 KiB of the upload at the server", 30*time.Second, func() bool {
+				return bs.listener.read.Load()-start > 256<<10
 			})
 			if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
 				t.Fatal(err)

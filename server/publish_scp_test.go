@@ -21,6 +21,7 @@ var scpProtocols = []struct {
 }
 
 func TestScpUpload(t *testing.T) {
+	t.Parallel()
 	requireClients(t, "scp")
 	bs := startBlog(t, serverOptions{limits: store.Options{Limits: upload.Limits{TextFile: 16 << 10}}})
 	for i, proto := range scpProtocols {
@@ -154,6 +155,7 @@ func sameFiles(a, b map[string]int64) bool {
 // books.yaml that refers to it are published as one change, which neither
 // would pass alone (the book refers to a post that does not exist yet).
 func TestLegacyScpPublishesOneChange(t *testing.T) {
+	t.Parallel()
 	requireClients(t, "scp")
 	bs := startBlog(t, serverOptions{})
 	dir := t.TempDir()
@@ -189,6 +191,7 @@ func TestLegacyScpPublishesOneChange(t *testing.T) {
 }
 
 func TestSftpBatch(t *testing.T) {
+	t.Parallel()
 	requireClients(t, "sftp")
 	bs := startBlog(t, serverOptions{})
 	dir := t.TempDir()
@@ -282,6 +285,7 @@ func TestSftpBatch(t *testing.T) {
 
 // Publishing off: authors are told why, readers get the permission message.
 func TestPublishingOff(t *testing.T) {
+	t.Parallel()
 	requireClients(t, "scp", "sftp")
 	const why = "this server serves a folder read-only (--content)"
 	bs := startBlog(t, serverOptions{noStore: true, publishOff: why})

@@ -164,6 +164,7 @@ func runSession(t *testing.T, c *gossh.Client, cmd string, pty bool) (string, st
 }
 
 func TestSessionsWithoutTerminalGetPlainText(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	_, port, _ := net.SplitHostPort(ts.addr)
 	hint := "Read in the terminal UI: ssh -t -p " + port + " 127.0.0.1\n"
@@ -204,6 +205,7 @@ func TestSessionsWithoutTerminalGetPlainText(t *testing.T) {
 }
 
 func TestListingNeutralisesControlCharacters(t *testing.T) {
+	t.Parallel()
 	evil := &content.Post{
 		Slug:  "evil\x1b]0;owned\a",
 		Title: "Red \x1b[31malert\x1b[0m \u202eevil\u009b2J",
@@ -225,6 +227,7 @@ func TestListingNeutralisesControlCharacters(t *testing.T) {
 }
 
 func TestEmptyBlogListing(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(content.NewSnapshot(content.Site{}, nil, nil, nil, nil, "")), 0)
 	out, _, status := runSession(t, dial(t, ts.addr), "", false)
 	if status != 0 || !strings.HasPrefix(out, "No posts yet.\n\nRead in the terminal UI: ssh -t") {
@@ -233,6 +236,7 @@ func TestEmptyBlogListing(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 
 	t.Run("any public key, and the log names it", func(t *testing.T) {
@@ -274,6 +278,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestIdleConnectionsAreClosed(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 300*time.Millisecond)
 	c := dial(t, ts.addr)
 	done := make(chan error, 1)
@@ -316,6 +321,7 @@ func openTerminal(t *testing.T, c *gossh.Client) *rawTerminal {
 }
 
 func TestShutdownTellsReadersAndEndsSessions(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	c := dial(t, ts.addr)
 	term := openTerminal(t, c)
@@ -350,6 +356,7 @@ func TestShutdownTellsReadersAndEndsSessions(t *testing.T) {
 }
 
 func TestShutdownClosesWhatIsLeftAfterTheGracePeriod(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	// A connection without an open session: nothing to ask to quit. The
 	// finished command proves the server is tracking the connection.
@@ -372,6 +379,7 @@ func TestShutdownClosesWhatIsLeftAfterTheGracePeriod(t *testing.T) {
 }
 
 func TestNewRequiresItsDependencies(t *testing.T) {
+	t.Parallel()
 	lib := content.NewLibrary(testSnapshot())
 	signer := newSigner(t)
 	tests := []struct {
@@ -394,6 +402,7 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 }
 
 func TestWantsPlain(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		term string
 		env  []string
@@ -425,6 +434,7 @@ func (idle) View() tea.View                        { return tea.NewView("") }
 type fakeSession struct{ ssh.Session }
 
 func TestPublishNeverBlocksAndLeaksNothing(t *testing.T) {
+	t.Parallel()
 	ps := newPrograms()
 	// Programs that never run never take a message: the worst case of a
 	// busy program.
@@ -517,8 +527,13 @@ func TestNewWritesNoFiles(t *testing.T) {
 // started yet: Serve must return nil promptly, Shutdown must not wait out its
 // deadline, and -race must see no race inside charm.land/ssh.
 func TestStopRightAfterServe(t *testing.T) {
+	t.Parallel()
 	signer := newSigner(t)
-	for i := range 2000 {
+	rounds := 2000
+	if testing.Short() {
+		rounds = 200 // the full loop runs without -short, as .ci/run does
+	}
+	for i := range rounds {
 		s, ln := newServer(t, signer, content.NewLibrary(testSnapshot()), 0, &servertest.Buffer{})
 		served := make(chan error, 1)
 		go func() { served <- s.Serve(ln) }()

@@ -34,6 +34,7 @@ func (bs *blogServer) sftpClient(t *testing.T, key *keyFile) *sftp.Client {
 // wrote at the offset and so overwrote the start of the published file: an
 // author appending a line to a post lost its front matter.
 func TestSftpAppendWritesAtTheEnd(t *testing.T) {
+	t.Parallel()
 	bs := startBlog(t, serverOptions{})
 	const p = "books.yaml"
 	before, err := bs.store.Files().ReadFile(p)

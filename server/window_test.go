@@ -19,6 +19,7 @@ import (
 // maxWindowWidth x maxWindowHeight. (The sizes below exceed the bounds in
 // one direction only, so that the test stays cheap even without them.)
 func TestTerminalUISeesABoundedWindow(t *testing.T) {
+	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	c := dial(t, ts.addr)
 	sess, err := c.NewSession()
@@ -85,6 +86,7 @@ func (d doneContext) Done() <-chan struct{} { return d.done }
 // forwarding ends when the session's changes end, even when nobody reads
 // them any more.
 func TestBoundWindowsClampsEveryChange(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fs := &ptySession{

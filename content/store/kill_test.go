@@ -21,6 +21,7 @@ import (
 // loads, nothing is locked or half-written, the repository is sound and
 // the history records main.
 func TestKillDuringApply(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	s, err := Open(context.Background(), dir, testBlog(), Options{})
 	if err != nil {
@@ -28,7 +29,11 @@ func TestKillDuringApply(t *testing.T) {
 	}
 	s.Close()
 	leftovers := 0
-	for round := range 6 {
+	rounds := 6
+	if testing.Short() {
+		rounds = 2 // the full loop runs without -short, as .ci/run does
+	}
+	for round := range rounds {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), applyLoopEnv+"="+dir)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -10,3 +10,6 @@ import "os"
 func lockFile(p string) (*os.File, error) {
 	return os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
 }
+
+// unlockFile closes f.
+func unlockFile(f *os.File) error { return f.Close() }

@@ -26,3 +26,15 @@ func lockFile(p string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// unlockFile releases the lock and closes f. It unlocks explicitly rather
+// than relying on the close: a child process forked at that moment (the
+// store runs git) shares the open file, and the lock would live on until
+// that child execs, so an Open right after a Close could find it held.
+func unlockFile(f *os.File) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

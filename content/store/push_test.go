@@ -51,6 +51,7 @@ func push(clone string, author Author, args ...string) (string, error) {
 }
 
 func TestPushAccepted(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	before := mainOf(t, s.Dir())
 	writeFiles(t, clone, map[string]string{"posts/2024-06-01-pushed.md": string(post("Pushed", "By git.\n"))})
@@ -96,6 +97,7 @@ func TestPushAccepted(t *testing.T) {
 }
 
 func TestPushRejectedWithEveryProblem(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	before := mainOf(t, s.Dir())
 	objects := looseObjects(t, s.Dir())
@@ -131,6 +133,7 @@ func TestPushRejectedWithEveryProblem(t *testing.T) {
 }
 
 func TestPushRefusesOtherRefs(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	writeFiles(t, clone, map[string]string{"posts/2024-06-01-x.md": string(post("X", ""))})
 	commitAll(t, clone, "X")
@@ -155,6 +158,7 @@ func TestPushRefusesOtherRefs(t *testing.T) {
 }
 
 func TestPushRefusesSymlinksSubmodulesAndBigFiles(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{Limits: upload.Limits{Image: 1000}})
 	before := mainOf(t, s.Dir())
 	if err := os.Symlink("/etc/passwd", filepath.Join(clone, "images", "link.png")); err != nil {
@@ -183,6 +187,7 @@ func TestPushRefusesSymlinksSubmodulesAndBigFiles(t *testing.T) {
 }
 
 func TestPushAJekyllSite(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	writeFiles(t, clone, map[string]string{
 		"_layouts/default.html":         "<html>{{ content }}</html>",
@@ -223,6 +228,7 @@ func TestPushAJekyllSite(t *testing.T) {
 }
 
 func TestForcePushThenRollback(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	writeFiles(t, clone, map[string]string{"posts/2024-06-01-precious.md": string(post("Precious", "Words worth keeping.\n"))})
 	precious := commitAll(t, clone, "Precious words")
@@ -281,6 +287,7 @@ func TestForcePushThenRollback(t *testing.T) {
 // behind; the push is refused cleanly ("fetch first"), and after a pull it
 // goes through. Never a mixed state.
 func TestPushRacesWithApply(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	writeFiles(t, clone, map[string]string{"posts/2024-06-01-from-git.md": string(post("From git", ""))})
 	commitAll(t, clone, "From git")
@@ -315,6 +322,7 @@ func TestPushRacesWithApply(t *testing.T) {
 // TestInstallHooksQuotesTheCommand installs the hooks with a program path
 // holding a space and a quote, as a real install directory might.
 func TestInstallHooksQuotesTheCommand(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	dir := filepath.Join(t.TempDir(), "it's a dir")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -344,6 +352,7 @@ func TestInstallHooksQuotesTheCommand(t *testing.T) {
 // TestPushWithoutHooksIsRefused: a server that never called InstallHooks
 // refuses pushes rather than taking them unchecked.
 func TestPushWithoutHooksIsRefused(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	before := mainOf(t, s.Dir())
 	clone := filepath.Join(t.TempDir(), "clone")
@@ -360,6 +369,7 @@ func TestPushWithoutHooksIsRefused(t *testing.T) {
 }
 
 func TestRunHookInput(t *testing.T) {
+	t.Parallel()
 	var stderr bytes.Buffer
 	if code := RunHook(context.Background(), "pre-receive", t.TempDir(), strings.NewReader("only two\n"), &stderr, nil); code == 0 ||
 		!strings.Contains(stderr.String(), "unexpected line") {
@@ -375,6 +385,7 @@ func TestRunHookInput(t *testing.T) {
 // TestPushRefusesAFakeImage: a push onto a published main still checks the
 // images it adds or changes (only unchanged ones are taken as checked).
 func TestPushRefusesAFakeImage(t *testing.T) {
+	t.Parallel()
 	s, clone := pushSetup(t, Options{})
 	writeFiles(t, clone, map[string]string{"images/good.png": string(uploadtest.Image("good.png", 2000))})
 	mustGit(t, clone, "add", "-A")

@@ -55,6 +55,7 @@ func fsck(t *testing.T, dir string) {
 // nothing wrong. The data folder's name needs quoting in the repository's
 // configuration.
 func TestHistoryAfterGC(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), `my "blog" #1; a\b`, "blog.git")
 	open := func() *Store {
 		t.Helper()
@@ -150,6 +151,7 @@ func treeContents(t *testing.T, tree *Tree) map[string]string {
 // blobs, trees, commits and tags read back as git reads them, and what
 // would corrupt the repository is refused.
 func TestRepoOperations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTest(t, testBlog(), Options{})
 	r := s.repo
@@ -270,6 +272,7 @@ func TestRepoOperations(t *testing.T) {
 // TestApplyWhileMainIsLocked: a git process holding main's lock (a push
 // being received) makes a publish fail cleanly with ErrConflict.
 func TestApplyWhileMainIsLocked(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	before := mainOf(t, s.Dir())
 	writeFiles(t, s.Dir(), map[string]string{"refs/heads/main.lock": before + "\n"})
@@ -294,6 +297,7 @@ func TestApplyWhileMainIsLocked(t *testing.T) {
 // read from git on demand), the history and the snapshot from many
 // goroutines while publishing, as sessions do: run it with -race.
 func TestConcurrentReadsAndWrites(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	image := testBlog()["images/cover.png"].Data
 	var wg sync.WaitGroup

@@ -161,7 +161,7 @@ func Open(ctx context.Context, dir string, seed fs.FS, opts Options) (*Store, er
 	}
 	s.repo = s.repoAt(dir)
 	if err := s.open(ctx, seed, opts); err != nil {
-		lock.Close()
+		unlockFile(lock)
 		return nil, err
 	}
 	return s, nil
@@ -219,7 +219,7 @@ func (s *Store) repoAt(dir string) *repo { return newRepo(s.git, dir, os.Environ
 func (s *Store) GitBinary() string { return s.git }
 
 // Close releases the store's lock. The repository stays as it is.
-func (s *Store) Close() error { return s.lock.Close() }
+func (s *Store) Close() error { return unlockFile(s.lock) }
 
 // Dir returns the absolute path of the bare repository, for the git
 // transport (git-receive-pack and git-upload-pack run on it) and InstallHooks.

@@ -23,6 +23,7 @@ import (
 var alice = Author{Fingerprint: "SHA256:alicealicealice", Comment: "alice@laptop"}
 
 func TestOpenSeedsThenReopens(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data", "blog.git")
 	seeded := Options{SeedName: "the embedded sample"}
 	s, err := Open(context.Background(), dir, sample.FS(), seeded)
@@ -60,6 +61,7 @@ func TestOpenSeedsThenReopens(t *testing.T) {
 }
 
 func TestOpenRefusesAnInvalidSeed(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	seed := withFile(testBlog(), "posts/2024-03-01-bad.md", []byte("---\ntags: [x]\n---\nNo title.\n"))
 	seed["images/evil.png"] = &fstest.MapFile{Mode: os.ModeSymlink, Data: []byte("/etc/passwd")}
@@ -79,6 +81,7 @@ func TestOpenRefusesAnInvalidSeed(t *testing.T) {
 }
 
 func TestOpenSeedsFromAJekyllFolder(t *testing.T) {
+	t.Parallel()
 	src := t.TempDir()
 	writeFiles(t, src, map[string]string{
 		"_config.yml":                      "title: Jekyll blog\n",
@@ -121,6 +124,7 @@ func TestOpenSeedsFromAJekyllFolder(t *testing.T) {
 }
 
 func TestApplyPublishes(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	ch, stop := s.Library().Subscribe()
 	defer stop()
@@ -164,6 +168,7 @@ func TestApplyPublishes(t *testing.T) {
 }
 
 func TestApplyOperations(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		ops     func(c *Change)
@@ -215,6 +220,7 @@ func TestApplyOperations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			s := openTest(t, testBlog(), Options{})
 			before := mainOf(t, s.Dir())
 			objects := looseObjects(t, s.Dir())
@@ -262,6 +268,7 @@ func TestApplyOperations(t *testing.T) {
 }
 
 func TestApplyWithoutChangeCommitsNothing(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	before := mainOf(t, s.Dir())
 	var c Change
@@ -277,6 +284,7 @@ func TestApplyWithoutChangeCommitsNothing(t *testing.T) {
 }
 
 func TestApplyLimitsAreConfigurable(t *testing.T) {
+	t.Parallel()
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"), testBlog(), Options{Limits: upload.Limits{Image: 100}})
 	if err != nil {
 		t.Fatal(err)
@@ -296,6 +304,7 @@ func TestApplyLimitsAreConfigurable(t *testing.T) {
 // change succeeds, one after the other, and each commit adds exactly its
 // own file to the one before: never a mixed or lost state.
 func TestConcurrentApplies(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	seed := mainOf(t, s.Dir())
 	const n = 8
@@ -339,6 +348,7 @@ func TestConcurrentApplies(t *testing.T) {
 // TestConflictIsRefusedCleanly moves main behind the store's back between
 // its reading main and its compare-and-swap, as a concurrent push would.
 func TestConflictIsRefusedCleanly(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	base := s.cur.Load()
 	var c Change
@@ -368,6 +378,7 @@ func TestConflictIsRefusedCleanly(t *testing.T) {
 }
 
 func TestApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	// Someone moves main (as a push does) without telling the store.
 	tree := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "rev-parse", "main^{tree}")
@@ -384,6 +395,7 @@ func TestApplyAfterAnOutsideChangeBuildsOnIt(t *testing.T) {
 }
 
 func TestRollback(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	seed := mainOf(t, s.Dir())
 	var c Change
@@ -426,6 +438,7 @@ func TestRollback(t *testing.T) {
 }
 
 func TestFilesIsAnFS(t *testing.T) {
+	t.Parallel()
 	s := openTest(t, testBlog(), Options{})
 	if err := fstest.TestFS(s.Files(), "site.yaml", "posts/2024-01-01-first.md", "images/cover.png"); err != nil {
 		t.Fatal(err)
@@ -437,6 +450,7 @@ func TestFilesIsAnFS(t *testing.T) {
 }
 
 func TestRecoversFromStaleFiles(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	s, err := Open(context.Background(), dir, testBlog(), Options{})
 	if err != nil {
@@ -474,6 +488,7 @@ func TestRecoversFromStaleFiles(t *testing.T) {
 }
 
 func TestOpenRecordsAnUnrecordedMain(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	s, err := Open(context.Background(), dir, testBlog(), Options{})
 	if err != nil {
@@ -528,6 +543,7 @@ func TestIgnoresTheUsersGitConfiguration(t *testing.T) {
 // from the blob just published (kept when its data is dropped), and from
 // git after a reopen.
 func TestReadHead(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "blog.git")
 	s, err := Open(context.Background(), dir, sample.FS(), Options{})
 	if err != nil {
