@@ -3,7 +3,6 @@ package render
 import (
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,20 +10,27 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/sshblog/sshblog/content/linebreak"
-	"github.com/sshblog/sshblog/content/termsafe"
 )
 
-// imageMark starts the line that stands for an image.
+// imageMark starts the text that stands for an image.
 const imageMark = "🖼 "
 
-// htmlParagraphs returns the text an HTML fragment shows, as Markdown
-// paragraphs: figures and images become image lines, <br> a linebreak.Break,
+// htmlPiece is a piece of what HTML shows: text, a forced line break, or
+// an image (src and its name: caption, alt text or file name).
+type htmlPiece struct {
+	text      string
+	br        bool
+	src, name string
+	image     bool
+}
+
+// htmlParagraphs returns the text an HTML fragment shows, as paragraphs of
+// pieces: figures and images become image paragraphs, <br> a line break,
 // block elements separate paragraphs, list items get a bullet, and script,
-// style and similar elements disappear with their content.
-// Image sources that are absolute paths are resolved against site, the
-// site's URL.
-func htmlParagraphs(fragment, site string) []string {
-	c := htmlText{site: site}
+// style and similar elements disappear with their content. Entities are
+// decoded (by the tokenizer); the text is not yet sanitised.
+func htmlParagraphs(fragment string) [][]htmlPiece {
+	c := htmlText{}
 	z := html.NewTokenizer(strings.NewReader(fragment))
 	for {
 		tt := z.Next()
@@ -49,10 +55,9 @@ func htmlParagraphs(fragment, site string) []string {
 }
 
 type htmlText struct {
-	site    string
-	paras   []string
-	cur     strings.Builder // text of the paragraph being built, not yet escaped
-	skip    int             // depth inside elements whose content is not shown
+	paras   [][]htmlPiece
+	cur     []htmlPiece // the paragraph being built
+	skip    int         // depth inside elements whose content is not shown
 	fig     *figure
 	caption bool
 }
@@ -69,7 +74,7 @@ func (c *htmlText) start(tok html.Token, selfClosing bool) {
 			c.skip++
 		}
 	case "br":
-		c.cur.WriteRune(linebreak.Break)
+		c.cur = append(c.cur, htmlPiece{br: true})
 	case "img":
 		src, alt := attr(tok, "src"), attr(tok, "alt")
 		if c.fig != nil && c.fig.src == "" {
@@ -77,8 +82,8 @@ func (c *htmlText) start(tok html.Token, selfClosing bool) {
 			return
 		}
 		c.flush()
-		if line := imageLine(c.site, src, alt, ""); line != "" {
-			c.paras = append(c.paras, line)
+		if p, ok := imagePiece(src, alt, ""); ok {
+			c.paras = append(c.paras, []htmlPiece{p})
 		}
 	case "figure":
 		c.flush()
@@ -88,7 +93,7 @@ func (c *htmlText) start(tok html.Token, selfClosing bool) {
 	case "li", "dt", "dd":
 		c.flush()
 		if tok.Data == "li" {
-			c.cur.WriteString("• ")
+			c.cur = append(c.cur, htmlPiece{text: "• "})
 		}
 	default:
 		if blockElement(tok.Data) {
@@ -122,7 +127,7 @@ func (c *htmlText) text(s string) {
 	case c.caption:
 		c.fig.caption.WriteString(s)
 	default:
-		c.cur.WriteString(s)
+		c.cur = append(c.cur, htmlPiece{text: s})
 	}
 }
 
@@ -130,17 +135,42 @@ func (c *htmlText) endFigure() {
 	f := c.fig
 	c.fig, c.caption = nil, false
 	c.flush()
-	if line := imageLine(c.site, f.src, f.alt, collapseSpace(f.caption.String())); line != "" {
-		c.paras = append(c.paras, line)
+	if p, ok := imagePiece(f.src, f.alt, collapseSpace(f.caption.String())); ok {
+		c.paras = append(c.paras, []htmlPiece{p})
 	}
 }
 
-// flush ends the current paragraph.
+// flush ends the current paragraph: white space collapsed across its text
+// pieces, empty paragraphs dropped.
 func (c *htmlText) flush() {
-	t := collapseSpace(c.cur.String())
-	c.cur.Reset()
-	if strings.Trim(t, string(linebreak.Break)+" •") != "" {
-		c.paras = append(c.paras, escapeText(t))
+	cur := c.cur
+	c.cur = nil
+	var out []htmlPiece
+	var b strings.Builder
+	shows := false
+	end := func() {
+		if b.Len() > 0 {
+			t := collapseSpace(b.String())
+			if strings.Trim(t, " •") != "" {
+				shows = true
+			}
+			if t != "" {
+				out = append(out, htmlPiece{text: t})
+			}
+			b.Reset()
+		}
+	}
+	for _, p := range cur {
+		if p.br {
+			end()
+			out = append(out, p)
+			continue
+		}
+		b.WriteString(p.text)
+	}
+	end()
+	if shows {
+		c.paras = append(c.paras, out)
 	}
 }
 
@@ -164,29 +194,21 @@ func blockElement(name string) bool {
 	return false
 }
 
-// imageLine returns the Markdown for an image: "🖼 caption" linked to src
-// (resolved against site when it is an absolute path). Without a caption the
-// alt text, else the file name, names the image.
-func imageLine(site, src, alt, caption string) string {
+// imagePiece names an image: its caption, else its alt text, else its file
+// name. An image with no name and no source is nothing.
+func imagePiece(src, alt, caption string) (htmlPiece, bool) {
 	src = strings.TrimSpace(src)
-	if strings.HasPrefix(src, "/") && !strings.HasPrefix(src, "//") && site != "" {
-		src = site + src
-	}
 	name := caption
 	if name == "" {
 		name = collapseSpace(alt)
 	}
-	dest := destination(src)
-	if name == "" && dest != "" {
+	if name == "" && src != "" {
 		name = fileName(src)
 	}
 	if name == "" {
-		return ""
+		return htmlPiece{}, false
 	}
-	if dest == "" {
-		return imageMark + escapeText(name)
-	}
-	return imageMark + "[" + escapeText(name) + "](<" + dest + ">)"
+	return htmlPiece{image: true, src: src, name: name}, true
 }
 
 func fileName(src string) string {
@@ -200,16 +222,9 @@ func fileName(src string) string {
 	return ""
 }
 
-// destination prepares src for a Markdown link destination in angle
-// brackets: encoded by termsafe.URL, ampersands written as a reference so
-// that nothing in the URL is read as one.
-func destination(src string) string {
-	return strings.ReplaceAll(termsafe.URL(strings.TrimSpace(src)), "&", "&amp;")
-}
-
 // collapseSpace collapses runs of white space to one space, or to nothing
 // where a line break falls between CJK characters, drops controls and
-// marker runes but linebreak.Break, and trims the ends.
+// marker runes, and trims the ends.
 func collapseSpace(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -217,7 +232,6 @@ func collapseSpace(s string) string {
 	space, newline := false, false
 	for _, r := range s {
 		switch {
-		case r == linebreak.Break:
 		case r == '\n' || r == '\r':
 			space, newline = true, true
 			continue
@@ -237,35 +251,15 @@ func collapseSpace(s string) string {
 	return b.String()
 }
 
-// escapeText makes plain text safe as Markdown inline content: every ASCII
-// punctuation mark Markdown could read as syntax becomes a numeric character
-// reference (Glamour decodes references in text), so text from HTML is shown
-// as it is.
-func escapeText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '<', '>', '(', ')', '#', '+', '-', '.', '!', '|', '~', '&', '=', ':', '"', '\'':
-			b.WriteString("&#")
-			b.WriteString(strconv.Itoa(int(r)))
-			b.WriteByte(';')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// inlineHTML returns what an inline HTML tag shows: a linebreak.Break for <br>,
-// an image line for <img>, nothing for anything else.
-func inlineHTML(raw, site string) string {
+// inlineHTML returns what an inline HTML tag shows: a line break for <br>,
+// an image for <img>, nothing for anything else.
+func inlineHTML(raw string) []htmlPiece {
 	z := html.NewTokenizer(strings.NewReader(raw))
-	var b strings.Builder
+	var out []htmlPiece
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
-			return b.String()
+			return out
 		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			continue
@@ -273,10 +267,10 @@ func inlineHTML(raw, site string) string {
 		tok := z.Token()
 		switch tok.Data {
 		case "br":
-			b.WriteRune(linebreak.Break)
+			out = append(out, htmlPiece{br: true})
 		case "img":
-			if line := imageLine(site, attr(tok, "src"), attr(tok, "alt"), ""); line != "" {
-				b.WriteString(line)
+			if p, ok := imagePiece(attr(tok, "src"), attr(tok, "alt"), ""); ok {
+				out = append(out, p)
 			}
 		}
 	}

@@ -1,14 +1,42 @@
-// Package render turns a post's Markdown into terminal text: Jekyll markup
-// resolved, Glamour styling for a dark, light or plain theme, and line
-// breaking that is correct for CJK text. Output is cached across sessions.
+// Package render turns a post's Markdown into terminal text: the dialect
+// Jekyll blogs are written in (kramdown with GFM input), Glamour styling for
+// a dark, light or plain theme, and line breaking that is correct for CJK
+// text. Output is cached across sessions.
 //
-// The pipeline is Preprocess (Liquid, HTML, soft line breaks, safety), then
-// Glamour with word wrap off and marker runes in its style (see styles.go),
-// then linebreak.Lines, which breaks lines by UAX #14 with kinsoku and removes the
-// markers and every escape sequence but SGR and OSC 8 hyperlinks.
+// The pipeline parses the Markdown once. The body is sanitised
+// (termsafe.String) and its Liquid resolved, then goldmark parses it with
+// the dialect's rules (parse.go), the tree is rewritten into nodes Glamour
+// renders well (transform.go), Glamour's ANSI renderer renders that tree
+// with word wrap off and marker runes in its style (styles.go), tables are
+// rendered alone from their subtrees and laid out for the column
+// (tables.go), and linebreak.Lines breaks the lines by UAX #14 with
+// kinsoku, removes the markers and lets through no escape sequence but SGR
+// and OSC 8 hyperlinks (termsafe.Sequence).
+//
+// What the reader sees of the dialect:
+//   - Emphasis next to CJK punctuation, headings without a space after the
+//     hashes, and math kept exactly as written, styled as code (parse.go).
+//   - Kramdown attribute lists never show; {:toc} is a list of the post's
+//     headings.
+//   - Footnote references are superscript numbers; the footnotes follow
+//     the post as a numbered list after a rule.
+//   - A link's text stays in the sentence, styled and hyperlinked (OSC 8),
+//     followed by "[n]"; the targets are listed at the very end as
+//     "[n] URL", hyperlinked and whole, so that every URL can be copied.
+//     A bare URL shows as itself, hyperlinked, kept apart from CJK text that
+//     follows it. Relative targets resolve against the site's url and
+//     baseurl, joined once; images the blog folder holds are marked as its
+//     own (see LocalImages).
+//   - Images are lines "🖼 name[n]"; HTML shows its text, <br> breaks the
+//     line, <figure> and <img> are image lines; entities are decoded except
+//     in code.
+//   - A code line wider than the column is cut at the edge and continues
+//     on the next line after a "↪" in the code's first column, so that no
+//     line of code seems to start with its continuation.
 package render
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,9 +45,12 @@ import (
 	"strings"
 	"sync"
 
-	"charm.land/glamour/v2"
 	"charm.land/glamour/v2/ansi"
 	xansi "github.com/charmbracelet/x/ansi"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/sshblog/sshblog/content"
@@ -37,6 +68,8 @@ import (
 // document by an error or panic.
 type Renderer struct {
 	styles map[styleKey]ansi.StyleConfig // read-only after New
+	parser parser.Parser                 // safe for concurrent use
+	local  func(path string) bool        // may be nil
 	group  singleflight.Group
 
 	mu    sync.Mutex
@@ -48,10 +81,24 @@ type styleKey struct {
 	narrow bool
 }
 
+// Option configures a Renderer.
+type Option func(*Renderer)
+
+// LocalImages tells the renderer which image paths (relative to the blog
+// folder, "images/a.png") the blog holds: their references say so. has
+// must be safe for concurrent use. A rendering is cached with the post's
+// version, so an image added later is marked when the post next changes.
+func LocalImages(has func(path string) bool) Option {
+	return func(r *Renderer) { r.local = has }
+}
+
 // New returns a renderer whose cache holds at most cacheBytes of output
 // (nothing is cached when cacheBytes <= 0).
-func New(cacheBytes int) *Renderer {
-	r := &Renderer{styles: make(map[styleKey]ansi.StyleConfig), cache: newLRU(max(cacheBytes, 0))}
+func New(cacheBytes int, opts ...Option) *Renderer {
+	r := &Renderer{styles: make(map[styleKey]ansi.StyleConfig), parser: newParser(), cache: newLRU(max(cacheBytes, 0))}
+	for _, o := range opts {
+		o(r)
+	}
 	for _, t := range []theme.Theme{theme.Dark, theme.Light, theme.Plain} {
 		for _, narrow := range []bool{false, true} {
 			c, err := styleConfig(t, narrow)
@@ -138,44 +185,45 @@ func (r *Renderer) render(site content.Site, body string, width int, th theme.Th
 	}()
 	width = max(width, linebreak.MinWidth)
 	narrow := width < wideFrom
-	md, tables := extractTables(Preprocess(body, site))
-	raw, err := r.renderGlamour(md, site, th, narrow)
+	body = liquid(r.parser, clean(body), site)
+	d := &doc{src: []byte(body), root: rootOf(site), isLoc: r.local, refNum: make(map[string]int)}
+	tree := parse(r.parser, d.src)
+	d.transform(tree)
+	raw, err := r.glamour(tree, d.src, th, narrow)
 	if err != nil {
 		return "", err
 	}
 	if !narrow {
 		width -= margin // the right margin, matching Glamour's left one
 	}
-	if len(tables) > 0 {
-		if raw, err = r.spliceTables(raw, tables, site, th, narrow, width); err != nil {
+	if len(d.tables) > 0 {
+		if raw, err = r.spliceTables(raw, d, th, narrow, width); err != nil {
 			return "", err
 		}
 	}
 	return strings.Trim(linebreak.Lines(tidy(raw), width), "\n"), nil
 }
 
-// renderGlamour renders md with a Glamour renderer of its own, without word
-// wrap (linebreak.Lines breaks the lines, and layoutTable lays out tables). Plain
-// output loses its escape sequences but keeps the markers.
-func (r *Renderer) renderGlamour(md string, site content.Site, th theme.Theme, narrow bool) (string, error) {
-	tr, err := glamour.NewTermRenderer(
-		glamour.WithStyles(r.styles[styleKey{th, narrow}]),
-		glamour.WithWordWrap(0),
+// glamour renders tree with Glamour's ANSI renderer, without word wrap
+// (linebreak.Lines breaks the lines, and layoutTable lays out tables), and
+// drops what the style marked hidden. Plain output loses its escape
+// sequences but keeps the markers.
+func (r *Renderer) glamour(tree ast.Node, src []byte, th theme.Theme, narrow bool) (string, error) {
+	ar := ansi.NewRenderer(ansi.Options{
+		Styles: r.styles[styleKey{th, narrow}],
 		// Glamour's footnotes for links in tables lose the URL.
-		glamour.WithInlineTableLinks(true),
-		glamour.WithBaseURL(siteURL(site)),
-	)
-	if err != nil {
-		return "", fmt.Errorf("create glamour renderer: %w", err)
-	}
-	out, err := tr.Render(md)
-	if err != nil {
+		InlineTableLinks: true,
+	})
+	gr := renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(ar, 1000)))
+	var b bytes.Buffer
+	if err := gr.Render(&b, src, tree); err != nil {
 		return "", fmt.Errorf("glamour: %w", err)
 	}
+	out := b.String()
 	if th == theme.Plain {
 		out = xansi.Strip(out)
 	}
-	return out, nil
+	return dropHidden(out), nil
 }
 
 // tidy trims blank lines at both ends and collapses runs of blank lines

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/yuin/goldmark/ast"
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/linebreak"
@@ -179,8 +180,8 @@ func TestRenderHyperlinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(plain, "🖼 全副武装 (http://gaocegege.com/images/2020-newyear/1.jpg)") {
-		t.Errorf("plain image line is not \"🖼 caption (url)\":\n%s", plain)
+	if !strings.Contains(plain, "🖼 全副武装[1]") || !strings.Contains(plain, "\n  [1] http://gaocegege.com/images/2020-newyear/1.jpg") {
+		t.Errorf("plain image line is not \"🖼 caption[1]\" with \"[1] url\" at the end:\n%s", plain)
 	}
 }
 
@@ -551,28 +552,47 @@ func BenchmarkRenderSeedCached(b *testing.B) {
 	}
 }
 
-// BenchmarkRenderStages measures the parts of a cold render.
+// BenchmarkRenderStages measures the parts of a cold render: the one
+// parse (with Liquid and sanitising), the tree transform, Glamour, and the
+// CJK re-wrap.
 func BenchmarkRenderStages(b *testing.B) {
 	seedSite, p := seed(b)
-	body := p.Body
 	r := New(0)
-	b.Run("preprocess", func(b *testing.B) {
+	prep := func() (*doc, ast.Node) {
+		d := &doc{src: []byte(liquid(r.parser, clean(p.Body), seedSite)), root: rootOf(seedSite), refNum: map[string]int{}}
+		return d, parse(r.parser, d.src)
+	}
+	b.Run("parse", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			Preprocess(body, seedSite)
+			prep()
+		}
+	})
+	b.Run("transform", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			d, tree := prep()
+			b.StartTimer()
+			d.transform(tree)
 		}
 	})
 	b.Run("glamour", func(b *testing.B) {
-		md := Preprocess(body, seedSite)
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := r.renderGlamour(md, seedSite, theme.Dark, false); err != nil {
+			b.StopTimer()
+			d, tree := prep()
+			d.transform(tree)
+			b.StartTimer()
+			if _, err := r.glamour(tree, d.src, theme.Dark, false); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("wrap", func(b *testing.B) {
-		raw, err := r.renderGlamour(Preprocess(body, seedSite), seedSite, theme.Dark, false)
+		d, tree := prep()
+		d.transform(tree)
+		raw, err := r.glamour(tree, d.src, theme.Dark, false)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/glamour/v2/ansi"
 	"charm.land/glamour/v2/styles"
@@ -44,9 +45,6 @@ func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 		c.CodeBlock.Theme = "github"
 	case theme.Plain:
 		c = styles.NoTTYStyleConfig
-		// Links read "text (url)" once the escape sequences are gone.
-		c.Link.BlockPrefix = "("
-		c.Link.BlockSuffix = ")"
 	default:
 		return ansi.StyleConfig{}, fmt.Errorf("unknown th %q", th)
 	}
@@ -58,6 +56,11 @@ func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 
 	// Every assignment below replaces a field of the copy; the pointers
 	// shared with Glamour's package-level styles are never written through.
+	// Glamour prints a link's URL after its text; the URL goes to the
+	// references at the end instead (see dropHidden).
+	c.Link.BlockPrefix = string(hideStart)
+	c.Link.BlockSuffix = string(hideEnd)
+	c.Link.Prefix, c.Link.Suffix, c.Link.Format = "", "", ""
 	hang := string(linebreak.Hang)
 	c.CodeBlock.BlockPrefix += string(linebreak.PreStart)
 	c.CodeBlock.BlockSuffix = string(linebreak.PreEnd) + c.CodeBlock.BlockSuffix
@@ -79,3 +82,89 @@ func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 }
 
 func uintPtr(u uint) *uint { return &u }
+
+// hideStart and hideEnd enclose what Glamour prints that the reader must not
+// see (a link's URL after its text). They are noncharacters, so content
+// cannot hold them (termsafe.String).
+const (
+	hideStart = '\uFDD6'
+	hideEnd   = '\uFDD7'
+)
+
+// dropHidden removes the hidden parts of Glamour's output, each with the
+// styled space Glamour puts before it and the style sequences around it:
+// [SGR] " " [reset] [SGR...] hideStart … hideEnd [reset].
+func dropHidden(s string) string {
+	if !strings.ContainsRune(s, hideStart) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexRune(s, hideStart)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexRune(s[i:], hideEnd)
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + j + len(string(hideEnd))
+		end += resetAt(s[end:])
+		k := i
+		for n := sgrBefore(s[:k]); n > 0; n = sgrBefore(s[:k]) {
+			k -= n
+		}
+		if n := resetBefore(s[:k]); n > 0 && k-n > 0 && s[k-n-1] == ' ' {
+			k -= n + 1
+			k -= sgrBefore(s[:k])
+		} else if k > 0 && s[k-1] == ' ' {
+			k--
+		}
+		b.WriteString(s[:k])
+		s = s[end:]
+	}
+}
+
+// resetAt returns the length of the SGR reset s starts with, or 0.
+func resetAt(s string) int {
+	switch {
+	case strings.HasPrefix(s, "\x1b[m"):
+		return 3
+	case strings.HasPrefix(s, "\x1b[0m"):
+		return 4
+	}
+	return 0
+}
+
+// resetBefore returns the length of the SGR reset s ends with, or 0.
+func resetBefore(s string) int {
+	switch {
+	case strings.HasSuffix(s, "\x1b[m"):
+		return 3
+	case strings.HasSuffix(s, "\x1b[0m"):
+		return 4
+	}
+	return 0
+}
+
+// sgrBefore returns the length of the SGR sequence (not a reset) s ends
+// with, or 0.
+func sgrBefore(s string) int {
+	if !strings.HasSuffix(s, "m") {
+		return 0
+	}
+	for i := len(s) - 2; i >= 1; i-- {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', c == ';', c == ':':
+			continue
+		case c == '[' && s[i-1] == 0x1b && i < len(s)-2 && s[i+1:len(s)-1] != "0":
+			return len(s) - i + 1
+		}
+		return 0
+	}
+	return 0
+}

@@ -8,97 +8,26 @@ import (
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
 
-	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/linebreak"
 	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Tables are the one block Glamour must lay out at the real width: with word
 // wrap off it draws them at their natural width, and a table re-wrapped as
-// text is unreadable. So each table is cut out of the document and replaced
-// by a code block holding tablePlace; the document is rendered, then each
-// table is rendered alone at the width left beside the placeholder's
-// indent and spliced in as preformatted lines (cut hard only if its columns
-// cannot shrink enough).
+// text is unreadable. So the transform replaces each table in the tree
+// with a code block holding tablePlace; the document is rendered, then each
+// table's subtree is rendered alone at the width left beside the
+// placeholder's indent and spliced in as preformatted lines (cut hard only
+// if its columns cannot shrink enough).
 
 // tablePlace marks where a table was. It is a marker rune, so content
 // cannot contain it.
 const tablePlace = '\uFDD5'
 
-// extractTables replaces each table in md with a placeholder code block and
-// returns the tables' Markdown, in document order.
-func extractTables(md string) (string, []string) {
-	if !strings.Contains(md, "|") {
-		return md, nil
-	}
-	src := []byte(md)
-	type span struct {
-		start, end int // lines replaced
-		prefix     string
-		table      string
-	}
-	var spans []span
-	_ = ast.Walk(parse(src), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering || n.Kind() != extast.KindTable {
-			return ast.WalkContinue, nil
-		}
-		first, last := -1, -1
-		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-			if t, ok := c.(*ast.Text); ok && entering {
-				if first < 0 || t.Segment.Start < first {
-					first = t.Segment.Start
-				}
-				last = max(last, t.Segment.Stop)
-			}
-			return ast.WalkContinue, nil
-		})
-		if first < 0 {
-			return ast.WalkSkipChildren, nil // a table of empty cells stays
-		}
-		start := strings.LastIndexByte(md[:first], '\n') + 1
-		line := md[start:]
-		line, _, _ = strings.Cut(line, "\n")
-		prefix := line[:len(line)-len(strings.TrimLeft(line, " \t>"))]
-		end := start
-		var rows []string
-		for end < len(md) {
-			l, _, _ := strings.Cut(md[end:], "\n")
-			row, ok := strings.CutPrefix(l, prefix)
-			if end > start && (!ok || strings.TrimSpace(row) == "" || (end >= last && !strings.Contains(row, "|"))) {
-				break
-			}
-			rows = append(rows, row)
-			end += len(l)
-			if end < len(md) {
-				end++ // the newline
-			}
-		}
-		spans = append(spans, span{start, end, prefix, strings.Join(rows, "\n") + "\n"})
-		return ast.WalkSkipChildren, nil
-	})
-	if len(spans) == 0 {
-		return md, nil
-	}
-	var b strings.Builder
-	tables := make([]string, 0, len(spans))
-	pos := 0
-	for _, s := range spans {
-		if s.start < pos {
-			continue
-		}
-		b.WriteString(md[pos:s.start])
-		fence := fenceFor(s.table)
-		b.WriteString(s.prefix + fence + "\n" + s.prefix + string(tablePlace) + "\n" + s.prefix + fence + "\n")
-		tables = append(tables, s.table)
-		pos = s.end
-	}
-	b.WriteString(md[pos:])
-	return b.String(), tables
-}
-
 // spliceTables replaces the placeholder code blocks in raw (Glamour's
 // output) with the tables rendered for width cells.
-func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, th theme.Theme, narrow bool, width int) (string, error) {
+func (r *Renderer) spliceTables(raw string, d *doc, th theme.Theme, narrow bool, width int) (string, error) {
+	tables := d.tables
 	codeMargin := 0
 	if m := r.styles[styleKey{th, narrow}].CodeBlock.Margin; m != nil {
 		codeMargin = int(*m)
@@ -119,7 +48,7 @@ func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, 
 		}
 		prefix := dropTrailingSpaces(l[:at], codeMargin)
 		avail := width - ansi.StringWidth(strings.Map(dropMarker, prefix))
-		rows, err := r.renderTable(tables[k], site, th, avail)
+		rows, err := r.renderTable(tables[k], d.src, th, avail)
 		if err != nil {
 			return "", err
 		}
@@ -137,8 +66,10 @@ func (r *Renderer) spliceTables(raw string, tables []string, site content.Site, 
 // renderTable renders a table at its natural width if that fits in avail
 // cells, else laid out for avail cells (see layoutTable), and returns its
 // lines without blank ones at either end.
-func (r *Renderer) renderTable(table string, site content.Site, th theme.Theme, avail int) ([]string, error) {
-	t, err := r.renderGlamour(table, site, th, true)
+func (r *Renderer) renderTable(table *extast.Table, src []byte, th theme.Theme, avail int) ([]string, error) {
+	tdoc := ast.NewDocument()
+	tdoc.AppendChild(tdoc, table)
+	t, err := r.glamour(tdoc, src, th, true)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +82,7 @@ func (r *Renderer) renderTable(table string, site content.Site, th theme.Theme, 
 		// Where not even two cells a column fit, the natural layout stays
 		// and its lines are cut hard, like code: cramped, but no text is
 		// lost (Glamour's own narrow layout cuts cells short with "…").
-		if laid, ok := layoutTable(rows, tableAlignments(table), avail); ok {
+		if laid, ok := layoutTable(rows, table.Alignments, avail); ok {
 			rows = laid
 		}
 	}
@@ -159,19 +90,6 @@ func (r *Renderer) renderTable(table string, site content.Site, th theme.Theme, 
 		rows = []string{""}
 	}
 	return rows, nil
-}
-
-// tableAlignments returns the column alignments of the first table in md.
-func tableAlignments(md string) []extast.Alignment {
-	var aligns []extast.Alignment
-	_ = ast.Walk(parse([]byte(md)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if t, ok := n.(*extast.Table); ok && entering {
-			aligns = t.Alignments
-			return ast.WalkStop, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return aligns
 }
 
 // layoutTable lays out again, for avail cells, a table that Glamour drew at
