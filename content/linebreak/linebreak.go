@@ -50,7 +50,8 @@ const (
 	// PreStart begins preformatted text (a code block). Lines from the one
 	// holding PreStart to the one holding PreEnd are not re-flowed; a line
 	// that is too wide is cut hard and continues aligned with the column
-	// where PreStart stood.
+	// where PreStart stood, after Continued (when there is room for it), so
+	// that a continuation never reads as a line of its own.
 	PreStart rune = '\uFDD0'
 	// PreEnd ends preformatted text; its line is still preformatted.
 	PreEnd rune = '\uFDD1'
@@ -64,6 +65,10 @@ const (
 	// with the hanging indent. Two in a row leave an empty line.
 	Break rune = '\uFDD4'
 )
+
+// Continued starts each continuation of a preformatted line cut at the
+// edge.
+const Continued = "↪"
 
 // MinWidth is the narrowest width Lines honours: a wide character needs two
 // cells. Narrower widths are treated as MinWidth.
@@ -129,7 +134,7 @@ type token struct {
 	kind kind
 	s    string
 	w    int  // cells, for kText
-	r    rune // for kMarker
+	r    rune // for kMarker; -1 for text Lines adds
 }
 
 func (t token) space() bool { return t.kind == kText && t.s == " " }
@@ -391,7 +396,7 @@ func (l *layouter) put(t token) {
 	l.buf = append(l.buf, t.s...)
 	l.col += t.w
 	l.hasText = true
-	if l.trace {
+	if l.trace && t.r >= 0 { // r < 0: not from the input (Continued)
 		l.cur.body = append(l.cur.body, t.s)
 	}
 }
@@ -502,9 +507,13 @@ func (l *layouter) pre(toks []token, preCol int) {
 		rep, prefW, pad = -1, 0, 0
 	}
 	l.setIndent(toks[:rep+1], pad)
+	mark := l.width-prefW-pad >= 4 // room for the mark and a wide character
 	for i, t := range toks[:last+1] {
 		if t.kind == kText && i > rep && l.hasText && l.at()+t.w > l.width {
 			l.newline(true, true)
+			if mark {
+				l.put(token{kind: kText, s: Continued, w: 1, r: -1})
+			}
 		}
 		l.put(t)
 	}

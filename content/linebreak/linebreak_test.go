@@ -193,7 +193,7 @@ func TestLines(t *testing.T) {
 		{"quote prefix repeats", "│ \ufdd3一二三四五六七八", 8, "│ 一二三\n│ 四五六\n│ 七八"},
 		{"break marker", "ab\ufdd4cd", 10, "ab\ncd"},
 		{"break keeps hanging indent", "• \ufdd2ab\ufdd4cd", 10, "• ab\n  cd"},
-		{"code hard cut", "  \ufdd0abcdefghij", 6, "  abcd\n  efgh\n  ij"},
+		{"code hard cut", "  \ufdd0abcdefghij", 6, "  abcd\n  ↪efg\n  ↪hij"},
 		{"code fits", "  \ufdd0abc\n  def\ufdd1", 6, "  abc\n  def"},
 		{"invalid bytes dropped alone", "a\x9fbc d\xe2 e\xf0f", 20, "abc d ef"},
 		{"style reopened", "\x1b[1m一二三四\x1b[m", 4, "\x1b[1m一二\x1b[m\n\x1b[1m三四\x1b[m"},

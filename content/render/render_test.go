@@ -217,7 +217,8 @@ func TestRenderMarkdown(t *testing.T) {
 		// 44 columns less the right margin leave 42 cells.
 		"  • 列表项很长很长很长很长很长很长很长很长\n    很长很长很长很长很长很长很长很长继续",
 		"  | 引用很长很长很长很长很长很长很长很长很\n  | 长很长很长很长很长很长很长很长很长",
-		"    func main() { fmt.Println(\"a long line\n     of code that is wider than the column\n    \") }",
+		// Cut at the edge, continued after "↪": no line starts with ").
+		"    func main() { fmt.Println(\"a long line\n    ↪ of code that is wider than the colum\n    ↪n\") }",
 		"  a\n  b",
 		"    第二段",
 	} {
@@ -352,7 +353,7 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 		// hard, like code: cramped, but every character is still there.
 		sorted := func(s string) string { // the text, rules and separators left out
 			rs := []rune(strings.Map(func(r rune) rune {
-				if strings.ContainsRune("─┼│-|", r) {
+				if strings.ContainsRune("─┼│-|"+linebreak.Continued, r) {
 					return -1
 				}
 				return r
