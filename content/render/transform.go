@@ -513,15 +513,18 @@ func superscript(n int) string {
 }
 
 // references appends the numbered link targets to the post: a rule, then
-// "[n] URL" per target, each URL hyperlinked.
+// a line "[n] URL" per target, each URL hyperlinked.
 func (d *doc) references(root ast.Node) {
 	if len(d.refs) == 0 {
 		return
 	}
 	root.AppendChild(root, ast.NewThematicBreak())
+	para := ast.NewParagraph()
 	for i, r := range d.refs {
 		u, local, _ := strings.Cut(r, "\x00")
-		para := ast.NewParagraph()
+		if i > 0 {
+			para.AppendChild(para, d.raw(string(linebreak.Break)))
+		}
 		para.AppendChild(para, d.synth("["+strconv.Itoa(i+1)+"] "))
 		l := ast.NewLink()
 		l.Destination = []byte(u)
@@ -530,6 +533,6 @@ func (d *doc) references(root ast.Node) {
 		if local != "" {
 			para.AppendChild(para, d.synth(" ("+local+")"))
 		}
-		root.AppendChild(root, para)
 	}
+	root.AppendChild(root, para)
 }
