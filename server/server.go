@@ -60,7 +60,7 @@ type Server struct {
 	ssh      *ssh.Server
 	library  *content.Library
 	renderer ui.Renderer
-	filter   *ui.FilterIndex // the post list's filter text, folded once for every session
+	cache    *ui.Cache // what the UI works out from the posts, once for every session
 	logger   *slog.Logger
 	programs *programs // open terminal UIs
 
@@ -96,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		library:    cfg.Content.library,
 		renderer:   cfg.Renderer,
-		filter:     ui.NewFilterIndex(),
+		cache:      ui.NewCache(),
 		logger:     logger,
 		programs:   newPrograms(),
 		stop:       make(chan struct{}),

@@ -33,7 +33,7 @@ func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 	model := ui.New(ui.Options{
 		Snapshot:        snap,
 		Renderer:        s.renderer,
-		FilterIndex:     s.filter,
+		Cache:           s.cache,
 		Plain:           plain,
 		Width:           pty.Window.Width,
 		Height:          pty.Window.Height,

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/sshblog/sshblog/content"
 )
@@ -17,7 +16,7 @@ func foldTerms(query string) []string {
 // the fields or list items. Matching is by substring, which works for CJK
 // titles where a fuzzy matcher's word boundaries do not exist. It allocates
 // only for fields with upper-case letters (strings.ToLower returns the others
-// as they are). The post list matches through a FilterIndex instead; this
+// as they are). The post list matches through its postKeys instead; this
 // serves the shorter lists.
 func matchesAll(terms []string, fields []string, lists ...[]string) bool {
 	for _, t := range terms {
@@ -71,39 +70,6 @@ func postFields(p *content.Post) ([4]string, [][]string) {
 	return [...]string{p.Title, p.Description, p.Headline, p.Slug}, [][]string{p.Tags, p.Categories}
 }
 
-// FilterIndex holds, for the snapshot last asked about (and the one before,
-// while sessions move over after a publish), the text the post list filters
-// on, lower-cased once. One FilterIndex may serve every session of a
-// server (Options.FilterIndex): a blog's text is then folded once per
-// publish, not once per session, and held once. It is safe for concurrent
-// use.
-type FilterIndex struct {
-	mu         sync.Mutex
-	snap, prev *content.Snapshot
-	keys, old  *postKeys
-}
-
-// NewFilterIndex returns an empty FilterIndex; it folds a snapshot's posts
-// the first time a list of them is filtered.
-func NewFilterIndex() *FilterIndex { return &FilterIndex{} }
-
-// postKeys returns the folded text of the posts of s, building it on first
-// use. Building holds the lock: sessions filtering the same new snapshot
-// wait for one build rather than each doing their own.
-func (x *FilterIndex) postKeys(s *content.Snapshot) *postKeys {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	switch s {
-	case x.snap:
-	case x.prev:
-		x.snap, x.prev, x.keys, x.old = x.prev, x.snap, x.old, x.keys
-	default:
-		x.prev, x.old = x.snap, x.keys
-		x.snap, x.keys = s, newPostKeys(s.Posts())
-	}
-	return x.keys
-}
-
 // postKeys is the text the post list filters on: each post's fields,
 // lower-cased, one after another in one string, with a newline (which no
 // term holds) between fields so that no match spans two. A keystroke then
@@ -148,7 +114,7 @@ func (k *postKeys) of(i int) string {
 // postMatcher matches a list of posts, all of a snapshot's or those with
 // one tag, against the snapshot's postKeys, found on first use.
 type postMatcher struct {
-	index *FilterIndex
+	cache *Cache
 	snap  *content.Snapshot
 	keys  *postKeys
 	at    []int // position in snap.Posts() of each listed post; nil when the list is all of them
@@ -158,7 +124,7 @@ type postMatcher struct {
 // term.
 func (m *postMatcher) match(posts []*content.Post, i int, terms []string) bool {
 	if m.keys == nil {
-		m.keys = m.index.postKeys(m.snap)
+		m.keys = m.cache.postKeys(m.snap)
 		m.at = positions(m.snap.Posts(), posts)
 	}
 	j := i

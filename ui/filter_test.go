@@ -67,11 +67,11 @@ func mixedBlog() *content.Snapshot {
 	return content.NewSnapshot(content.Site{}, posts, nil, nil, nil, "r1")
 }
 
-// TestFilterIndexMatchesFields types queries letter by letter, deletes them
+// TestFilterMatchesFields types queries letter by letter, deletes them
 // again and edits them, and checks after every key that the list shows
 // exactly the posts holding every term: the folded index and the narrowing
 // as the query grows find what matching each post's fields finds.
-func TestFilterIndexMatchesFields(t *testing.T) {
+func TestFilterMatchesFields(t *testing.T) {
 	blog := mixedBlog()
 	for _, query := range []string{"kubernetes", "Kube go", "数据库 title 1", "ops kub", "post-0", "rnetes", "e\u0301", "jazz top", "zztop"} {
 		d := newDriver(t, Options{Snapshot: blog, Width: 80, Height: 24})
@@ -114,18 +114,18 @@ func TestFilterTaggedPosts(t *testing.T) {
 	}
 }
 
-// TestFilterIndexShared filters in two sessions sharing one FilterIndex,
+// TestFilterCacheShared filters in two sessions sharing one Cache,
 // across a publish: each sees its own snapshot's posts.
-func TestFilterIndexShared(t *testing.T) {
-	x := NewFilterIndex()
+func TestFilterCacheShared(t *testing.T) {
+	x := NewCache()
 	old := mixedBlog()
 	posts := slices.Clone(old.Posts())
 	extra := newPost("new-one", "Kubernetes, newly published", "2022-01-01", nil, 1, nil)
 	posts = append(posts, extra)
 	next := content.NewSnapshot(content.Site{}, posts, nil, nil, nil, "r2")
 
-	a := newDriver(t, Options{Snapshot: old, Width: 80, Height: 24, FilterIndex: x})
-	b := newDriver(t, Options{Snapshot: old, Width: 80, Height: 24, FilterIndex: x})
+	a := newDriver(t, Options{Snapshot: old, Width: 80, Height: 24, Cache: x})
+	b := newDriver(t, Options{Snapshot: old, Width: 80, Height: 24, Cache: x})
 	a.keys("/", "kubernetes")
 	b.send(SnapshotMsg{Snapshot: next})
 	b.keys("/", "kubernetes")

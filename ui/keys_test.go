@@ -261,9 +261,9 @@ func TestReaderScrolling(t *testing.T) {
 			d, _ := openAlpha(t)
 			d.keys(tc.keys...)
 			r := d.m.reader
-			h := r.vp.Height()
-			maxY := r.vp.TotalLineCount() - h
-			if got, want := r.vp.YOffset(), tc.want(h, maxY); got != want {
+			h := r.pos.Height()
+			maxY := r.pos.TotalLineCount() - h
+			if got, want := r.pos.YOffset(), tc.want(h, maxY); got != want {
 				t.Fatalf("offset %d, want %d", got, want)
 			}
 			d.checkScreen()
@@ -272,7 +272,7 @@ func TestReaderScrolling(t *testing.T) {
 	t.Run("wheel", func(t *testing.T) {
 		d, _ := openAlpha(t)
 		d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-		if got := d.m.reader.vp.YOffset(); got != 3 {
+		if got := d.m.reader.pos.YOffset(); got != 3 {
 			t.Fatalf("offset %d after a wheel step, want 3", got)
 		}
 	})
@@ -326,7 +326,7 @@ func TestReaderSearch(t *testing.T) {
 		if r.current != s.want || line() != s.wantLine {
 			t.Fatalf("after %s: match %d on line %d, want %d on line %d", s.key, r.current, line(), s.want, s.wantLine)
 		}
-		y, h := r.vp.YOffset(), r.vp.Height()
+		y, h := r.pos.YOffset(), r.pos.Height()
 		if line() < y || line() >= y+h {
 			t.Fatalf("after %s: match line %d not in view [%d,%d)", s.key, line(), y, y+h)
 		}
@@ -430,7 +430,7 @@ func TestReaderSearchAcrossLines(t *testing.T) {
 				d.keys("n")
 			}
 			m := r.matches[split]
-			if y, h := r.vp.YOffset(), r.vp.Height(); m.line < y || m.lastLine() >= y+h {
+			if y, h := r.pos.YOffset(), r.pos.Height(); m.line < y || m.lastLine() >= y+h {
 				t.Fatalf("match on lines %d-%d not in view [%d,%d)", m.line, m.lastLine(), y, y+h)
 			}
 			view := d.m.View().Content
@@ -476,7 +476,7 @@ func TestNextPreviousPost(t *testing.T) {
 		if r.have.post != r.post {
 			t.Fatalf("after %s: not rendered", s.key)
 		}
-		if r.vp.YOffset() != 0 {
+		if r.pos.YOffset() != 0 {
 			t.Fatalf("after %s: new post not at the top", s.key)
 		}
 	}
@@ -488,7 +488,7 @@ func TestResizeKeepsPlace(t *testing.T) {
 	for rd.percent() < 50 {
 		d.keys("j")
 	}
-	topLine := func() string { return strings.Fields(strings.TrimSpace(rd.lines[rd.vp.YOffset()]))[1] }
+	topLine := func() string { return strings.Fields(strings.TrimSpace(rd.lines[rd.pos.YOffset()]))[1] }
 	before := topLine()
 	d.size(60, 30)
 	if r.last().width != 58 {
@@ -507,7 +507,7 @@ func TestResizeKeepsPlace(t *testing.T) {
 	// At the end stays at the end.
 	d.keys("G")
 	d.size(100, 20)
-	if !rd.vp.AtBottom() {
+	if !rd.pos.AtBottom() {
 		t.Fatal("left the end on resize")
 	}
 }
@@ -685,8 +685,8 @@ func TestHostileStrings(t *testing.T) {
 			d := newDriver(t, Options{Snapshot: s, Renderer: &wrapRenderer{}, Width: sz[0], Height: sz[1]})
 			d.keys(keys...)
 			d.checkScreen()
-			if r := d.m.reader; r != nil && r.vp.Height() < sz[1]/3 {
-				t.Fatalf("%dx%d: the title leaves %d lines for the text", sz[0], sz[1], r.vp.Height())
+			if r := d.m.reader; r != nil && r.pos.Height() < sz[1]/3 {
+				t.Fatalf("%dx%d: the title leaves %d lines for the text", sz[0], sz[1], r.pos.Height())
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
@@ -200,30 +199,23 @@ type detailPage struct {
 	book    content.Book
 	paper   content.Paper
 	post    *content.Post // the post it comes from; nil if none or missing
-	vp      viewport.Model
+	lines   []string      // laid out for the width
+	pos     scrollPos
 	w, h    int
 }
 
 // newBookPage shows b.
 func newBookPage(d *deps, s *content.Snapshot, b content.Book) *detailPage {
-	p := &detailPage{d: d, title: b.Title, book: b, vp: newViewport()}
+	p := &detailPage{d: d, title: b.Title, book: b}
 	p.refresh(s)
 	return p
 }
 
 // newPaperPage shows pp.
 func newPaperPage(d *deps, s *content.Snapshot, pp content.Paper) *detailPage {
-	p := &detailPage{d: d, title: pp.Title, isPaper: true, paper: pp, vp: newViewport()}
+	p := &detailPage{d: d, title: pp.Title, isPaper: true, paper: pp}
 	p.refresh(s)
 	return p
-}
-
-// newViewport returns a viewport driven by our KeyMap: its own bindings are
-// left empty, so it only handles the mouse wheel.
-func newViewport() viewport.Model {
-	vp := viewport.New()
-	vp.KeyMap = viewport.KeyMap{}
-	return vp
 }
 
 func (p *detailPage) postSlug() string {
@@ -366,23 +358,23 @@ func (p *detailPage) layout() {
 			lines[i] = margin + l
 		}
 	}
-	y := p.vp.YOffset()
-	p.vp.SetContentLines(lines)
-	p.vp.SetYOffset(y)
+	p.lines = lines
+	y := p.pos.YOffset()
+	p.pos.SetTotal(len(lines))
+	p.pos.SetYOffset(y)
 }
 
 func (p *detailPage) SetSize(w, h int) {
 	widthChanged := w != p.w
 	p.w, p.h = w, h
-	p.vp.SetWidth(w)
-	p.vp.SetHeight(h)
+	p.pos.SetHeight(h)
 	if widthChanged {
 		p.layout()
 	}
 }
 
 func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
-	if scroll(&p.vp, msg, p.d.keys) {
+	if scroll(&p.pos, msg, p.d.keys) {
 		return nil
 	}
 	if msg, ok := msg.(tea.KeyPressMsg); ok && key.Matches(msg, p.d.keys.OpenPost) && p.post != nil {
@@ -391,7 +383,9 @@ func (p *detailPage) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (p *detailPage) View() string       { return fitBlock(p.vp.View(), p.w, p.h) }
+func (p *detailPage) View() string {
+	return fitBlock(strings.Join(p.pos.visible(p.lines), "\n"), p.w, p.h)
+}
 func (p *detailPage) back() bool         { return false }
 func (p *detailPage) inputFocused() bool { return false }
 

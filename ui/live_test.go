@@ -81,7 +81,7 @@ func TestSnapshotChangesOpenPost(t *testing.T) {
 		t.Fatal("the reader lost the version being read")
 	}
 	d.mustContain("this post changed — r reloads", "r reload")
-	y := rd.vp.YOffset()
+	y := rd.pos.YOffset()
 	d.keys("r")
 	if rd.post != &changed || rd.have.post != &changed {
 		t.Fatal("r did not reload the new version")
@@ -89,7 +89,7 @@ func TestSnapshotChangesOpenPost(t *testing.T) {
 	if r.last().post != &changed {
 		t.Fatal("new version not rendered")
 	}
-	if got := rd.vp.YOffset(); got < y-1 || got > y+1 {
+	if got := rd.pos.YOffset(); got < y-1 || got > y+1 {
 		t.Fatalf("reload moved from line %d to %d", y, got)
 	}
 	d.mustNotContain("this post changed")

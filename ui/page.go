@@ -4,9 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
@@ -31,7 +29,7 @@ type deps struct {
 	keys   *KeyMap
 	styles *Styles
 	msgs   *messages
-	filter *FilterIndex
+	cache  *Cache
 }
 
 // page is one screen of a section: a list, a detail view or the reader.
@@ -116,34 +114,4 @@ func alignRight(left, right string, width int) string {
 		lw = ansi.StringWidth(left)
 	}
 	return left + strings.Repeat(" ", max(2, width-lw-rw)) + right
-}
-
-// scroll moves vp for the scrolling keys every scrolled page shares (line,
-// page, top and bottom) and the mouse wheel, and reports whether msg was
-// one of them.
-func scroll(vp *viewport.Model, msg tea.Msg, k *KeyMap) bool {
-	switch msg := msg.(type) {
-	case tea.MouseWheelMsg:
-		*vp, _ = vp.Update(msg)
-		return true
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, k.Up):
-			vp.ScrollUp(1)
-		case key.Matches(msg, k.Down):
-			vp.ScrollDown(1)
-		case key.Matches(msg, k.PageUp):
-			vp.PageUp()
-		case key.Matches(msg, k.PageDown):
-			vp.PageDown()
-		case key.Matches(msg, k.Top):
-			vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			vp.GotoBottom()
-		default:
-			return false
-		}
-		return true
-	}
-	return false
 }

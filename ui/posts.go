@@ -21,7 +21,7 @@ type postRows struct {
 
 // newPostRows shows posts, all of s's or some of them in the same order.
 func newPostRows(d *deps, s *content.Snapshot, posts []*content.Post) postRows {
-	return postRows{d: d, posts: posts, match: &postMatcher{index: d.filter, snap: s}}
+	return postRows{d: d, posts: posts, match: &postMatcher{cache: d.cache, snap: s}}
 }
 
 func (r postRows) Len() int        { return len(r.posts) }

@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
@@ -44,7 +43,7 @@ type searchedMsg struct {
 }
 
 // reader shows one post: a header with its title, dates, tags and reading
-// time, the rendered body in a scrolling viewport, and a status line with the
+// time, the rendered body scrolling under it, and a status line with the
 // position, search and live-update notices.
 type reader struct {
 	d        *deps
@@ -67,7 +66,7 @@ type reader struct {
 	inFlight bool      // a render command is running
 	lines    []string  // rendered body, one entry a line
 	err      error     // the last rendering error
-	vp       viewport.Model
+	pos      scrollPos // in lines
 
 	input   *textinput.Model // non-nil while the search is being typed
 	query   string
@@ -80,8 +79,7 @@ type reader struct {
 
 // newReader opens p from snapshot s.
 func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, th theme.Theme) *reader {
-	rd := &reader{d: d, renderer: r, theme: th, vp: newViewport(), current: -1}
-	rd.vp.MouseWheelDelta = 3
+	rd := &reader{d: d, renderer: r, theme: th, current: -1}
 	rd.snap, rd.site = s, s.Site()
 	rd.show(p)
 	return rd
@@ -90,10 +88,10 @@ func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, th the
 // show switches to post p, from the top.
 func (r *reader) show(p *content.Post) {
 	r.post, r.latest, r.removed = p, nil, false
-	r.minutes = readingMinutes(p.Body)
+	r.minutes = r.d.cache.readingMinutes(p)
 	r.lines, r.have, r.err = nil, renderKey{}, nil
-	r.vp.SetContentLines(nil)
-	r.vp.GotoTop()
+	r.pos.SetTotal(0)
+	r.pos.GotoTop()
 	r.clearSearch()
 	r.want = renderKey{post: p, width: r.col, theme: r.theme}
 }
@@ -124,7 +122,7 @@ func (r *reader) reload() {
 	}
 	r.post, r.latest = r.latest, nil
 	r.site = r.snap.Site()
-	r.minutes = readingMinutes(r.post.Body)
+	r.minutes = r.d.cache.readingMinutes(r.post)
 	r.want.post = r.post
 }
 
@@ -158,8 +156,8 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 	// line; at the end stays at the end.
 	frac, atEnd := 0.0, false
 	if n := len(r.lines); n > 0 {
-		frac = float64(r.vp.YOffset()) / float64(n)
-		atEnd = r.vp.AtBottom() && r.vp.YOffset() > 0
+		frac = float64(r.pos.YOffset()) / float64(n)
+		atEnd = r.pos.AtBottom() && r.pos.YOffset() > 0
 	}
 	r.have, r.err = msg.key, msg.err
 	out := msg.out
@@ -173,16 +171,16 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 		r.lines[i] = linebreak.ExpandTabs(l)
 	}
 	r.index = nil
-	r.vp.SetContentLines(r.lines)
+	r.pos.SetTotal(len(r.lines))
 	if atEnd {
-		r.vp.GotoBottom()
+		r.pos.GotoBottom()
 	} else {
-		r.vp.SetYOffset(int(math.Round(frac * float64(len(r.lines)))))
+		r.pos.SetYOffset(int(math.Round(frac * float64(len(r.lines)))))
 	}
 	r.matches, r.current = nil, -1
 	r.seq++ // results for the old lines are wrong for these
 	if r.query != "" {
-		r.origin = r.vp.YOffset()
+		r.origin = r.pos.YOffset()
 		return r.searchCmd(r.query)
 	}
 	return nil
@@ -227,9 +225,9 @@ func (r *reader) showMatches() {
 	if r.current < 0 || r.current >= len(r.matches) {
 		return
 	}
-	y, h := r.vp.YOffset(), r.vp.Height()
+	y, h := r.pos.YOffset(), r.pos.Height()
 	if line := r.matches[r.current].line; line < y || line >= y+h {
-		r.vp.SetYOffset(line - h/3)
+		r.pos.SetYOffset(line - h/3)
 	}
 }
 
@@ -281,15 +279,14 @@ func (r *reader) bodyHeight() int {
 }
 
 func (r *reader) SetSize(w, h int) {
-	atEnd := r.vp.AtBottom() && r.vp.YOffset() > 0
+	atEnd := r.pos.AtBottom() && r.pos.YOffset() > 0
 	r.w, r.h = w, h
 	r.col = max(1, min(maxColumn, w-2))
 	r.left = max(0, (w-r.col)/2)
 	r.want.width = r.col
-	r.vp.SetWidth(r.col)
-	r.vp.SetHeight(r.bodyHeight())
+	r.pos.SetHeight(r.bodyHeight())
 	if atEnd {
-		r.vp.GotoBottom()
+		r.pos.GotoBottom()
 	}
 	if r.input != nil {
 		r.input.SetWidth(r.searchWidth())
@@ -301,20 +298,20 @@ func (r *reader) Update(msg tea.Msg) tea.Cmd {
 	if r.input != nil {
 		return r.updateSearch(msg)
 	}
-	if scroll(&r.vp, msg, k) {
+	if scroll(&r.pos, msg, k) {
 		return nil
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, k.HalfUp):
-			r.vp.HalfPageUp()
+			r.pos.HalfPageUp()
 		case key.Matches(msg, k.HalfDown):
-			r.vp.HalfPageDown()
+			r.pos.HalfPageDown()
 		case key.Matches(msg, k.Search):
 			r.input = newInput(r.d, r.d.msgs.searchPrompt, 0)
 			r.input.SetWidth(r.searchWidth())
-			r.origin = r.vp.YOffset()
+			r.origin = r.pos.YOffset()
 		case key.Matches(msg, k.NextMatch):
 			if n := len(r.matches); n > 0 {
 				r.current = (r.current + 1) % n
@@ -414,10 +411,10 @@ func (r *reader) status() string {
 
 // percent is how far through the text the reader is.
 func (r *reader) percent() int {
-	if r.vp.TotalLineCount() <= r.vp.Height() {
+	if r.pos.TotalLineCount() <= r.pos.Height() {
 		return 100
 	}
-	return int(math.Round(r.vp.ScrollPercent() * 100))
+	return int(math.Round(r.pos.ScrollPercent() * 100))
 }
 
 func (r *reader) View() string {
@@ -443,16 +440,13 @@ func (r *reader) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// bodyView renders the lines in view, with search matches highlighted. The
-// viewport keeps the scroll position; drawing only the visible lines here
-// keeps a key press cheap however long the post and however many matches.
+// bodyView renders the lines in view, with search matches highlighted.
+// Drawing only the visible lines keeps a key press cheap however long the
+// post and however many matches.
 func (r *reader) bodyView() string {
-	y, h := r.vp.YOffset(), r.vp.Height()
-	y = max(0, min(y, len(r.lines)))
-	end := min(len(r.lines), y+h)
-	visible := make([]string, h)
-	copy(visible, r.lines[y:end])
-	highlight(visible, y, r.matches, r.current, r.d.styles)
+	visible := make([]string, r.pos.Height())
+	copy(visible, r.pos.visible(r.lines))
+	highlight(visible, max(0, min(r.pos.YOffset(), len(r.lines))), r.matches, r.current, r.d.styles)
 	for i, l := range visible {
 		if ansi.StringWidth(l) > r.col {
 			visible[i] = ansi.Truncate(l, r.col, "")

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // bigBlog generates a blog of n posts, half with Chinese titles and half
@@ -89,4 +91,60 @@ func TestBigBlogFilters(t *testing.T) {
 	if !strings.Contains(d.view(), "Kubernetes") {
 		t.Fatalf("no Kubernetes on screen:\n%s", d.view())
 	}
+}
+
+// bigPost is a post of about size bytes of Markdown: paragraphs of Chinese
+// and English, headings, lists and code, with tabs in the code.
+func bigPost(size int) *content.Post {
+	var b strings.Builder
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, "## 第 %d 节 Section %d\n\n", i, i)
+		b.WriteString("分布式系统中的一致性问题一直是一个非常重要的话题，我们在实现存储引擎的时候遇到了很多挑战。")
+		b.WriteString("The **consensus** layer decides the order of writes; see [the paper](https://example.com/raft) for details. ")
+		b.WriteString("调度器需要考虑资源的公平性和利用率，这在 Kubernetes 中尤其明显。\n\n")
+		b.WriteString("- 第一点：数据库的索引\n- Second: the write-ahead log\n- 第三点：`fsync` 的代价\n\n")
+		b.WriteString("```go\nfunc main() {\n\tfmt.Println(\"hello, 世界\")\n}\n```\n\n")
+	}
+	p := newPost("big", "一篇很长的文章 A very long post", "2021-01-01", []string{"long"}, 0, nil)
+	p.Body = b.String()
+	p.Hash = hashOf(p.Body)
+	return p
+}
+
+// BenchmarkOpenCached measures opening a 1 MiB post whose rendering is
+// already in the renderer's cache: enter on the list until the reader
+// holds its lines, then back to the list (q) for the next op. cacheOnly
+// is the cache lookup alone, the goal for a cached open.
+func BenchmarkOpenCached(b *testing.B) {
+	p := bigPost(1 << 20)
+	blog := content.NewSnapshot(content.Site{Title: "Big"}, []*content.Post{p}, nil, nil, nil, "")
+	r := render.New(64 << 20)
+	d := newDriver(b, Options{Snapshot: blog, Renderer: r, Width: 100, Height: 30})
+	d.keys("enter", "q") // renders, and caches
+	col := min(maxColumn, 100-2)
+	b.Run("cache-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := r.Render(blog.Site(), p, col, theme.Dark); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("open", func(b *testing.B) {
+		enter, quit := keyPresses(b, "enter")[0], keyPresses(b, "q")[0]
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu := cpuTime()
+		for range b.N {
+			d.send(enter)
+			_ = d.m.View()
+			if d.m.reader == nil || len(d.m.reader.lines) == 0 {
+				b.Fatal("the reader has no lines")
+			}
+			b.StopTimer()
+			d.send(quit)
+			b.StartTimer()
+		}
+		b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	})
 }

@@ -37,10 +37,10 @@ type Options struct {
 	// frame), so Init does not ask again. The answer comes to Update as a
 	// tea.BackgroundColorMsg either way.
 	BackgroundAsked bool
-	// FilterIndex holds the lower-cased text the post list filters on. A
-	// server passes one to every session, so that it is built once per
-	// snapshot; nil gives the Model its own.
-	FilterIndex *FilterIndex
+	// Cache holds what the UI works out from the posts; a server passes
+	// one to every session, so that it is worked out once. nil gives the
+	// Model its own.
+	Cache *Cache
 }
 
 // SnapshotMsg tells the UI that a new snapshot of the blog was published.
@@ -109,9 +109,9 @@ func New(opts Options) *Model {
 	m.d.msgs = messagesFor(m.lang)
 	m.d.keys = newKeyMap(m.d.msgs)
 	m.d.styles = newStyles(th)
-	m.d.filter = opts.FilterIndex
-	if m.d.filter == nil {
-		m.d.filter = NewFilterIndex()
+	m.d.cache = opts.Cache
+	if m.d.cache == nil {
+		m.d.cache = NewCache()
 	}
 	m.ensureSection(sectionPosts)
 	m.resize(opts.Width, opts.Height)
