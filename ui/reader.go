@@ -68,6 +68,9 @@ type reader struct {
 	err      error     // the last rendering error
 	pos      scrollPos // in lines
 
+	head    []string // header(), laid out for headFor
+	headFor headKey
+
 	input   *textinput.Model // non-nil while the search is being typed
 	query   string
 	matches []match
@@ -236,9 +239,27 @@ func (r *reader) clearSearch() {
 	r.seq++
 }
 
-// header renders the title, dates, tags and reading time, wrapped to the
-// column.
+// headKey is what the reader's header depends on.
+type headKey struct {
+	post    *content.Post
+	col, h  int
+	minutes int
+	styles  *Styles
+	msgs    *messages
+}
+
+// header returns the title, dates, tags and reading time, wrapped to the
+// column. It is laid out again only when something it shows changes: View
+// and SetSize both need it.
 func (r *reader) header() []string {
+	k := headKey{r.post, r.col, r.h, r.minutes, r.d.styles, r.d.msgs}
+	if r.head == nil || k != r.headFor {
+		r.head, r.headFor = r.layoutHeader(), k
+	}
+	return r.head
+}
+
+func (r *reader) layoutHeader() []string {
 	st, m, p := r.d.styles, r.d.msgs, r.post
 	var lines []string
 	// At most three lines of title, one on short screens: the text needs
@@ -424,7 +445,7 @@ func (r *reader) View() string {
 		b.WriteByte('\n')
 	}
 	if r.have.post == nil {
-		b.WriteString(strings.Repeat("\n", r.bodyHeight()))
+		b.WriteString(strings.Repeat("\n", r.pos.Height()))
 	} else {
 		b.WriteString(r.bodyView())
 		b.WriteByte('\n')
