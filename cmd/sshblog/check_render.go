@@ -176,18 +176,25 @@ func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
 	return bad
 }
 
-// sourceLine returns the line of p's file where a finding's text starts,
-// looked up by ever shorter prefixes of it; 0 when none is found.
+// sourceLine returns the line of p's file where a finding's text is,
+// looked up by the leftover with what precedes and follows it on screen,
+// then with less of either; a piece without what precedes it counts only
+// when it is in the body once. 0 when it is not found.
 func sourceLine(p *content.Post, f audit.Finding) int {
 	if f.Source == "" || p.BodyLine == 0 {
 		return 0
 	}
-	runes := []rune(f.Source)
-	for _, n := range []int{24, 12, 2} {
-		if n > len(runes) {
+	src := []rune(f.Source)
+	head := func(n int) string { return string(src[:min(n, len(src))]) }
+	for _, c := range []struct {
+		piece  string
+		unique bool
+	}{{f.Before + head(24), false}, {f.Before + head(2), false}, {head(24), true}, {head(12), true}, {head(2), true}} {
+		if len([]rune(c.piece)) < 2 || (f.Before == "" && !c.unique) {
 			continue
 		}
-		if i := strings.Index(p.Body, string(runes[:n])); i >= 0 {
+		i := strings.Index(p.Body, c.piece)
+		if i >= 0 && (!c.unique || strings.Count(p.Body, c.piece) == 1) {
 			return p.BodyLine + strings.Count(p.Body[:i], "\n")
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/render/audit"
 	"github.com/sshblog/sshblog/content/sample"
 	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
@@ -135,15 +137,15 @@ func TestCheckRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeTree(t, dir, map[string]string{
-		// Escaped, the asterisks are text: the audit cannot tell them from
-		// leftover markup, which makes them a stable finding to test by.
-		"posts/2021-01-01-escaped.md": "---\ntitle: Escaped\n---\nWrite \\*\\*bold\\*\\* like this; `**this**` is code.\n",
+		// A footnote reference without its note stays text, as kramdown
+		// leaves it: a stable finding to test by.
+		"posts/2021-01-01-escaped.md": "---\ntitle: Escaped\n---\nA claim[^1] with no note; `**this**` is code.\n",
 	})
 	for _, flag := range []string{"--render", "-r"} {
 		var stdout, stderr strings.Builder
 		status := run(t.Context(), []string{"check", flag, dir}, env(nil), &stdout, &stderr)
 		out := stdout.String()
-		finding := filepath.Join(dir, "posts/2021-01-01-escaped.md") + ":4: render: ** at 40, 80, 120 columns: Write **bold** like this;"
+		finding := filepath.Join(dir, "posts/2021-01-01-escaped.md") + ":4: render: [^ at 40, 80, 120 columns: A claim[^1] with no note;"
 		if status != 0 || !strings.Contains(out, finding+"\n") && !strings.Contains(out, finding+" ") {
 			t.Errorf("check %s: status %d, stdout:\n%s\nwant status 0 and a line starting %q", flag, status, out, finding)
 		}
@@ -168,5 +170,27 @@ func TestCheckRenderBrokenFolder(t *testing.T) {
 	status := run(t.Context(), []string{"check", "--render", dir}, env(nil), &stdout, &stderr)
 	if status != 1 || !strings.HasSuffix(stdout.String(), "render: nothing rendered: the blog does not load\n") {
 		t.Errorf("status %d, stdout:\n%s\nwant status 1 and a note that nothing was rendered", status, stdout.String())
+	}
+}
+
+func TestSourceLine(t *testing.T) {
+	p := &content.Post{BodyLine: 5, Body: "intro\n{: .a}\n![x](x.png)\n{: .a}\ntext **here\n"}
+	tests := []struct {
+		name string
+		f    audit.Finding
+		want int
+	}{
+		{"found with what precedes it", audit.Finding{Source: "**here", Before: "text "}, 9},
+		{"the leftover alone, once in the body", audit.Finding{Source: "**here"}, 9},
+		{"the leftover alone, twice in the body", audit.Finding{Source: "{: .a}"}, 0},
+		{"what precedes it on screen is not in the source", audit.Finding{Source: "{: .a}", Before: "x.png) "}, 0},
+		{"nothing to look up", audit.Finding{}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sourceLine(p, tt.f); got != tt.want {
+				t.Errorf("sourceLine(%+v) = %d, want %d", tt.f, got, tt.want)
+			}
+		})
 	}
 }

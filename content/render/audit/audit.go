@@ -56,8 +56,9 @@ type Finding struct {
 	// formula as written.
 	Text string
 	// Source is a short piece of the source to look the finding up by
-	// (the leftover and what follows it), "" when there is none.
-	Source string
+	// (the leftover and what follows it), "" when there is none; Before is
+	// what precedes the leftover on its line, up to 12 runes.
+	Source, Before string
 }
 
 // leftover is a kind found by a pattern on one rendered line.
@@ -130,7 +131,7 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 				if inCode() || code.hasPiece(cell, loc[0], loc[1]) || excused(l.kind, cell[loc[0]:loc[1]], source) {
 					continue
 				}
-				out = append(out, Finding{Kind: l.kind, Line: i + 1, Text: line, Source: from(cell, loc[0])})
+				out = append(out, Finding{Kind: l.kind, Line: i + 1, Text: line, Source: from(cell, loc[0]), Before: before(cell, loc[0])})
 				break
 			}
 		}
@@ -184,6 +185,15 @@ func from(s string, i int) string {
 		end = nextRune(s, end)
 	}
 	return strings.TrimSpace(s[i:end])
+}
+
+// before returns up to 12 runes of s before i, without leading space.
+func before(s string, i int) string {
+	start := i
+	for n := 0; n < 12 && start > 0; n++ {
+		start = prevRune(s, start)
+	}
+	return strings.TrimLeft(s[start:i], " ")
 }
 
 func prevRune(s string, i int) int {
