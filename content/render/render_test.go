@@ -614,6 +614,9 @@ func FuzzRender(f *testing.F) {
 		"```\n\tcode\n```", "[x](http://a.b/&#27;)", "1. a\n2. b\n\n---\n\nTerm\n: def",
 		"| 书名 | 评价 |\n|:-:|--:|\n| 数据密集型 | 很好，推荐。**粗**[l](http://x.y) |\n| a \\| b | `c` |",
 		"> - | x | y |\n>   |---|---|\n>   | 一二三四五六七八九十，一二三四五六七八九十。 | z |",
+		"**免责声明：**我之前 __下：__中 ~~删：~~后", "#标题\n\n##二\n\n* TOC\n{:toc}\n\n段落\n{: .c}\n{::options x /}",
+		"脚注[^1]\n\n[^1]: 文字 [l](http://x.y)\n", "$$\\theta^{*}$$ $x_1$ \\(a\\) \\[b^2\\] $5 and $10\n\n$$\na \\\\ b\n$$\n",
+		"https://x.com/a这是 <span>s</span> &#xFDD6;&#27;]8;;http://e\x07 ![i](/a.png) [a](#b)",
 	} {
 		f.Add(s, 40)
 	}

@@ -45,6 +45,11 @@ func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 		c.CodeBlock.Theme = "github"
 	case theme.Plain:
 		c = styles.NoTTYStyleConfig
+		// Without a chroma theme Glamour prints code through its text
+		// path, which takes "\\" for an escaped backslash. Chroma's
+		// black and white theme prints code as written; the escape
+		// sequences go with the others.
+		c.CodeBlock.Theme = "bw"
 	default:
 		return ansi.StyleConfig{}, fmt.Errorf("unknown th %q", th)
 	}

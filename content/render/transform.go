@@ -161,6 +161,7 @@ func (d *doc) transform(root ast.Node) {
 			remove(t)
 		}
 	}
+	d.unknown(root)
 	// Tables last: their cells went through the rules above.
 	for _, t := range d.tables {
 		if t.Parent() == nil {
@@ -173,6 +174,44 @@ func (d *doc) transform(root ast.Node) {
 		t.Parent().ReplaceChild(t.Parent(), t, ph)
 	}
 	d.references(root)
+}
+
+// glamourKinds are the node kinds Glamour's ANSI renderer renders. It
+// prints a warning to standard output for any other (which would reach the
+// SSH session of whoever started the server), so the tree must hold none.
+var glamourKinds = map[ast.NodeKind]bool{
+	ast.KindDocument: true, ast.KindHeading: true, ast.KindBlockquote: true, ast.KindCodeBlock: true,
+	ast.KindFencedCodeBlock: true, ast.KindList: true, ast.KindListItem: true,
+	ast.KindParagraph: true, ast.KindTextBlock: true, ast.KindThematicBreak: true, ast.KindCodeSpan: true,
+	ast.KindEmphasis: true, ast.KindLink: true, ast.KindText: true,
+	extast.KindTable: true, extast.KindTableHeader: true, extast.KindTableRow: true, extast.KindTableCell: true,
+	extast.KindDefinitionList: true, extast.KindDefinitionTerm: true, extast.KindDefinitionDescription: true,
+	extast.KindTaskCheckBox: true, extast.KindStrikethrough: true,
+}
+
+// unknown replaces every node Glamour would not render with its text.
+func (d *doc) unknown(root ast.Node) {
+	var odd []ast.Node
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && !glamourKinds[n.Kind()] {
+			odd = append(odd, n)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range odd {
+		if n.Parent() == nil {
+			continue
+		}
+		t := d.synth(termsafe.String(d.plainText(n)))
+		if n.Type() == ast.TypeBlock {
+			p := ast.NewParagraph()
+			p.AppendChild(p, t)
+			replace(n, p)
+		} else {
+			replace(n, t)
+		}
+	}
 }
 
 // inTable reports whether n is in a table.
