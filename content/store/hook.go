@@ -132,40 +132,29 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 	return problems, nil
 }
 
-// validateCommit checks the tree of commit as a publish would. Images that
-// old (the published main, when not zero) already has, unchanged, were
+// validateCommit checks the tree of commit as a publish would (judge):
+// against old, the published main (when not zero), it refuses only what
+// the push introduces. Images that old already has, unchanged, were
 // checked when they were published and are not read again.
 func validateCommit(ctx context.Context, r *repo, rules upload.Rules, old, commit string) ([]content.Problem, error) {
 	tree, err := readTree(ctx, r, commit, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the pushed tree: %w", err)
 	}
-	published := map[string]string{} // path → blob id in old
+	base := &state{tree: newTree(nil, "", time.Time{}, map[string]*blob{})}
 	if !isZero(old) {
-		entries, err := r.lsTree(ctx, old)
-		if err != nil {
+		if base.tree, err = readTree(ctx, r, old, nil); err != nil {
 			return nil, fmt.Errorf("read the published tree: %w", err)
 		}
-		for _, e := range entries {
-			published[e.path] = e.oid
+		if base.snap, err = content.Load(base.tree, old); base.snap == nil {
+			return nil, fmt.Errorf("load the published blog: %w", err)
 		}
 	}
-	problems := rules.CheckChanges(tree, func(p string) bool {
-		b := tree.files[p]
-		return b != nil && b.oid != "" && published[p] == b.oid
-	})
-	if hasErrors(problems) {
-		return problems, nil
-	}
-	snap, err := content.Load(tree, commit)
-	var ve *content.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		return append(problems, ve.Problems...), nil
-	case err != nil:
+	_, problems, err := judge(rules, base, tree, judgeChange)
+	if err != nil {
 		return nil, fmt.Errorf("validate the pushed blog: %w", err)
 	}
-	return append(problems, snap.Warnings()...), nil
+	return problems, nil
 }
 
 // RunHook is the body of the repository's git hooks: hook is "pre-receive"

@@ -72,7 +72,7 @@ func (s *Store) Apply(ctx context.Context, change Change, author Author) (Result
 	if via == "" {
 		via = "upload"
 	}
-	return s.publish(ctx, base, files, "", via, author)
+	return s.publish(ctx, base, files, "", via, author, judgeChange)
 }
 
 // revPattern is what Rollback accepts: a commit id or an unambiguous prefix
@@ -111,7 +111,7 @@ func (s *Store) Rollback(ctx context.Context, rev string, author Author) (Result
 		return Result{}, fmt.Errorf("roll back to %s: %w", rev, err)
 	}
 	msg := fmt.Sprintf("Roll back to %s (%s)", short(commit), oneLine(subject))
-	return s.publish(ctx, base, maps.Clone(old.files), msg, "rollback", author)
+	return s.publish(ctx, base, maps.Clone(old.files), msg, "rollback", author, judgeRollback)
 }
 
 // Refresh loads main after it moved outside the store (a git push: the
@@ -159,27 +159,87 @@ func (s *Store) sync(ctx context.Context) (*state, error) {
 	return st, nil
 }
 
-// publish validates the candidate files and, when the blog is valid and
-// differs from base, commits them on top of base, moves main with a
-// compare-and-swap, records the publish in the history, and makes the new
-// state live. subject overrides the commit subject ("" = describe the
-// changed files). Callers hold s.mu (or own the store alone).
-func (s *Store) publish(ctx context.Context, base *state, files candidate, subject, via string, author Author) (Result, error) {
-	now := time.Now().UTC()
-	cand := newTree(s.repo, "", now, files)
-	problems := s.rules.CheckTree(cand)
+// judgeMode says how publish judges a candidate's problems.
+type judgeMode int
+
+const (
+	// judgeChange refuses what the change introduces (upload.Ratchet):
+	// errors in the files it adds or changes, and blog-wide problems the
+	// published state did not have.
+	judgeChange judgeMode = iota
+	// judgeSeed is the first publish, from the operator's blog folder:
+	// only what cannot be stored is refused (upload.Rules.CheckSeed);
+	// everything content.Load finds is a warning (upload.Seeded).
+	judgeSeed
+	// judgeRollback republishes a state that was published, whose
+	// problems were accepted then: only blog-wide problems refuse it.
+	judgeRollback
+)
+
+// judge validates the candidate cand against the published state base (its
+// snapshot nil when none is published) as mode says, and returns its
+// snapshot and the problems to report, errors (which refuse it) and
+// warnings. Apply, Rollback, seeding and the pre-receive hook all judge
+// with it.
+func judge(rules upload.Rules, base *state, cand *Tree, mode judgeMode) (*content.Snapshot, []content.Problem, error) {
+	changed := func(p string) bool {
+		if mode == judgeRollback {
+			return false
+		}
+		b, o := cand.files[p], base.tree.files[p]
+		return o == nil || b == nil || b.oid == "" || b.oid != o.oid || b.mode != o.mode
+	}
+	var problems []content.Problem
+	if mode == judgeSeed {
+		problems = rules.CheckSeed(cand)
+	} else {
+		// The upload rules judge a file by its bytes and the limits: an
+		// unchanged file passed them when it was published.
+		problems = upload.Ratchet(rules.CheckChanges(cand, func(p string) bool { return !changed(p) }),
+			changed, func(content.Problem) bool { return true })
+	}
 	if hasErrors(problems) {
-		return Result{}, &content.ValidationError{Problems: problems}
+		return nil, problems, nil
 	}
 	snap, err := content.Load(cand, "")
-	if err != nil {
-		var ve *content.ValidationError
-		if errors.As(err, &ve) {
-			return Result{}, &content.ValidationError{Problems: append(problems, ve.Problems...)}
-		}
-		return Result{}, fmt.Errorf("validate the blog: %w", err)
+	var ve *content.ValidationError
+	switch {
+	case err != nil && snap == nil && errors.As(err, &ve):
+		return nil, append(problems, ve.Problems...), nil
+	case err != nil && snap == nil:
+		return nil, nil, fmt.Errorf("validate the blog: %w", err)
 	}
-	warnings := append(problems, snap.Warnings()...)
+	loaded := snap.Warnings() // every problem Load found, errors too
+	switch mode {
+	case judgeSeed:
+		loaded = upload.Seeded(loaded)
+	case judgeRollback:
+		loaded = upload.Ratchet(loaded, changed, func(content.Problem) bool { return true })
+	default:
+		var published []content.Problem
+		if base.snap != nil {
+			published = base.snap.Warnings()
+		}
+		loaded = upload.Ratchet(loaded, changed, upload.ProblemSet(published))
+	}
+	return snap, append(problems, loaded...), nil
+}
+
+// publish validates the candidate files and, when the change introduces no
+// error (see judge) and differs from base, commits them on top of base,
+// moves main with a compare-and-swap, records the publish in the history,
+// and makes the new state live. subject overrides the commit subject ("" =
+// describe the changed files). Callers hold s.mu (or own the store alone).
+func (s *Store) publish(ctx context.Context, base *state, files candidate, subject, via string, author Author, mode judgeMode) (Result, error) {
+	now := time.Now().UTC()
+	cand := newTree(s.repo, "", now, files)
+	snap, warnings, err := judge(s.rules, base, cand, mode)
+	if err != nil {
+		return Result{}, err
+	}
+	if hasErrors(warnings) {
+		return Result{}, &content.ValidationError{Problems: warnings}
+	}
 
 	// Valid: store the new blobs, then the tree.
 	paths := sortedPaths(files)

@@ -373,7 +373,8 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
 	}
 	empty := &state{tree: newTree(nil, "", time.Time{}, map[string]*blob{})}
 	msg := "Seed the blog from " + oneLine(seedName)
-	if _, err := seeder.publish(ctx, empty, files, msg, "seed", Author{}); err != nil {
+	res, err := seeder.publish(ctx, empty, files, msg, "seed", Author{}, judgeSeed)
+	if err != nil {
 		var ve *content.ValidationError
 		if errors.As(err, &ve) {
 			return fmt.Errorf("create blog store: the seed %s is not a valid blog:\n%w", seedName, err)
@@ -387,6 +388,14 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
 		return fmt.Errorf("create blog store: %w", err)
 	}
 	s.log.Info("created the blog repository", "dir", s.dir, "seed", seedName)
+	// The upload rules' warnings (an image whose extension lies); what
+	// content.Load found is the snapshot's, which the server logs.
+	loaded := upload.ProblemSet(res.Snapshot.Warnings())
+	for _, w := range res.Warnings {
+		if !loaded(w) {
+			s.log.Warn("seed", "problem", w.String())
+		}
+	}
 	return nil
 }
 
@@ -435,9 +444,11 @@ func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*sta
 		return nil, err
 	}
 	snap, err := content.Load(tree, commit)
-	if err != nil {
+	if snap == nil {
 		return nil, err
 	}
+	// Problems a snapshot holds were published (Load serves each file as
+	// well as it can); they are its Warnings.
 	return &state{commit: commit, tree: tree, snap: snap}, nil
 }
 

@@ -364,7 +364,7 @@ func TestConflictIsRefusedCleanly(t *testing.T) {
 	}
 	files["posts/2024-08-02-loser.md"] = &blob{mode: modeFile, size: 5, data: post("Loser", "")}
 	s.mu.Lock()
-	_, err := s.publish(context.Background(), base, files, "", "sftp", alice)
+	_, err := s.publish(context.Background(), base, files, "", "sftp", alice, judgeChange)
 	s.mu.Unlock()
 	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "fetch the latest version") {
 		t.Fatalf("stale publish: %v, want ErrConflict", err)

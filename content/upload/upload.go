@@ -119,6 +119,25 @@ func (r Rules) CheckTree(fsys fs.FS) []content.Problem { return r.CheckChanges(f
 // kinds and sizes of every file included, is checked as CheckTree does. A
 // nil unchanged checks everything.
 func (r Rules) CheckChanges(fsys fs.FS, unchanged func(name string) bool) []content.Problem {
+	return r.check(fsys, unchanged, false)
+}
+
+// CheckSeed is CheckTree for a seed, the blog folder a server starts from:
+// what a file says (an image whose extension names another format, text
+// that is not UTF-8) is a warning, since the seed is the blog as its author
+// already publishes it, and the file is stored and served anyway. What
+// cannot be stored (special files, sizes over the limits, bad names) is
+// an error as in CheckTree.
+func (r Rules) CheckSeed(fsys fs.FS) []content.Problem { return r.check(fsys, nil, true) }
+
+// check is CheckChanges, with CheckSeed's leniency when seed is set.
+func (r Rules) check(fsys fs.FS, unchanged func(name string) bool, seed bool) []content.Problem {
+	lenient := func(p content.Problem) content.Problem {
+		if seed {
+			return seeded(p)
+		}
+		return p
+	}
 	lim := r.Limits.withDefaults()
 	var problems []content.Problem
 	var total int64
@@ -165,7 +184,7 @@ func (r Rules) CheckChanges(fsys fs.FS, unchanged func(name string) bool) []cont
 				return nil
 			}
 			if pr := CheckImage(p, head); pr != nil {
-				problems = append(problems, *pr)
+				problems = append(problems, lenient(*pr))
 			}
 		}
 		if isText(kind) {
@@ -175,7 +194,7 @@ func (r Rules) CheckChanges(fsys fs.FS, unchanged func(name string) bool) []cont
 				return nil
 			}
 			if pr := CheckText(p, data); pr != nil {
-				problems = append(problems, *pr)
+				problems = append(problems, lenient(*pr))
 			}
 		}
 		return nil
