@@ -1,7 +1,41 @@
-// Package content owns a blog's content: the site configuration, posts, and
-// the author's book and paper lists. It parses and validates a blog folder
-// (native layout or a Jekyll site) into an immutable Snapshot, and holds the
-// Library that swaps snapshots when the author publishes.
+// Package content owns a blog's content: the site configuration, posts,
+// pages, and the author's book and paper lists. It reads a blog folder in
+// one of three layouts (dialects) into an immutable Snapshot, and holds the
+// Library that swaps snapshots when the author publishes:
+//
+//   - sshblog's own: site.yaml, posts/YYYY-MM-DD-slug.md, pages/*.md,
+//     books.yaml, papers.yaml, images/;
+//   - Jekyll: _config.yml, _posts/, pages with front matter at the root
+//     (about.md), _includes/, _data/books.yml;
+//   - Hugo: hugo.toml, config.toml or config.yaml, posts under
+//     content/posts/ (or post/, blog/; page bundles' index.md too), pages
+//     directly under content/.
+//
+// # Problems
+//
+// Loading never refuses a blog because of one file. A file it cannot fully
+// understand is served as well as it can be (a bad date falls back to the
+// file name's, a missing title to one made from the slug, a duplicate slug
+// gets the date appended), or, when it cannot be read at all (a binary
+// file), left out. Every such finding is a Problem with the file and line
+// it concerns, of one of two kinds:
+//
+//   - An error (Warning false) is something the author must fix: the blog
+//     is served with it, but a publish that adds or changes the file
+//     refuses it (the publish "ratchet": problems already published never
+//     block the next push). In sshblog's own layout every defect is an
+//     error.
+//   - A warning (Warning true) never blocks anything. A Jekyll or Hugo
+//     blog is taken as Jekyll or Hugo take it: what they build without
+//     complaint (a post without front matter, a theme key sshblog cannot
+//     parse, two posts with one slug) is a warning there. What they refuse
+//     (an unparseable date, invalid front matter) stays an error.
+//
+// Problems of the whole blog have no file: the summary of files the blog
+// does not use, and the one line listing front matter keys sshblog does
+// not use. Load returns a snapshot for every blog it can list; with errors
+// in files it also returns a *ValidationError listing every problem, so a
+// publish can refuse them while a server serving a folder goes ahead.
 //
 // content imports no UI or SSH package.
 package content
@@ -10,31 +44,55 @@ import (
 	"time"
 )
 
-// Site is the blog-wide configuration from site.yaml (or Jekyll's _config.yml).
+// Site is the blog-wide configuration from site.yaml (or Jekyll's
+// _config.yml, or Hugo's hugo.toml / config.toml / config.yaml). The whole
+// parsed file, for Liquid's site.*, is Snapshot.SiteConfig.
 type Site struct {
 	Title       string `yaml:"title"`
 	Description string `yaml:"description"`
 	Author      string `yaml:"author"`
-	URL         string `yaml:"url"`
-	BaseURL     string `yaml:"baseurl"`
-	Language    string `yaml:"language"` // BCP 47, e.g. "zh-CN"; "" means "en"
-	License     string `yaml:"license"`
+	// URL is the web site's origin, absolute and without a path or a
+	// trailing slash: "https://gaocegege.com". Whichever of url and
+	// baseurl is an absolute URL gives it (some themes swap the two);
+	// a path in it moves to BaseURL.
+	URL string `yaml:"url"`
+	// BaseURL is the path the blog lives under on that origin, "" or
+	// "/Blog" (leading slash, no trailing one). URL + BaseURL + "/about/"
+	// is a page's address.
+	BaseURL  string `yaml:"baseurl"`
+	Language string `yaml:"language"` // BCP 47, e.g. "zh-CN"; "" means "en"
+	License  string `yaml:"license"`
 }
 
-// Post is one blog post. All text fields are sanitised: they contain no
-// terminal control characters.
+// Post is one blog post, or one page (Snapshot.Pages). All text fields are
+// sanitised: they contain no terminal control characters, and the one-line
+// ones (Title, Subtitle, Description, Headline, Excerpt, Author) no HTML:
+// tags are dropped and entities decoded.
 type Post struct {
-	Slug         string    // from the file name: 2020-12-26-year-in-review.md -> year-in-review
-	Path         string    // slash-separated path relative to the blog root
-	Title        string    // front matter title (required)
-	Description  string    //
-	Headline     string    //
+	// Slug names the post in the blog: from the file name
+	// (2020-12-26-year-in-review.md -> year-in-review; a page bundle's
+	// folder for index.md), or the slug key. Two posts never share one: a
+	// later post with the slug of an earlier one gets its date appended
+	// ("MCM-2015-01-21").
+	Slug        string
+	Path        string // slash-separated path relative to the blog root
+	Title       string // front matter title; else made from the slug, as Jekyll does
+	Subtitle    string // subtitle: a line shown under the title
+	Description string //
+	Headline    string //
+	Excerpt     string // the author's own summary: excerpt (Jekyll) or summary (Hugo)
+	Author      string // author, when the post names one (a name, or the first of authors)
+	// Permalink is the post's address on the web site as the front matter
+	// gives it (permalink, or Hugo's url), "" when the site's pattern
+	// applies. Readers' old links may use it.
+	Permalink    string
+	Aliases      []string  // other addresses the post answered to (Hugo's aliases, Jekyll's redirect_from)
 	Date         time.Time // front matter date, else the file name's date
 	Modified     time.Time // front matter modified; zero when unset
 	Layout       string    //
 	Categories   []string  // category and categories, merged
 	Tags         []string  //
-	ImageFeature string    //
+	ImageFeature string    // imagefeature, header-img, image or cover: the post's picture
 	Chart        string    //
 	MathJax      bool      //
 	Comments     bool      //
@@ -43,6 +101,8 @@ type Post struct {
 	Body         string    // Markdown after the front matter
 	BodyLine     int       // 1-based line number of the first body line in the file
 	Hash         string    // hex digest of the file's bytes; identifies this version
+
+	front frontMatterSource // the raw front matter, for Params
 }
 
 // Book is one entry of the author's reading log (books.yaml).

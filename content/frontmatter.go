@@ -2,8 +2,10 @@ package content
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,8 +17,8 @@ import (
 
 // frontMatter is the header of a post file, split from its body.
 type frontMatter struct {
-	format   string // "yaml" (--- lines), "toml" (+++ lines) or "" when the file has none
-	text     []byte // the text between the delimiter lines
+	format   string // "yaml" (--- lines), "toml" (+++ lines), "json" ({...}) or "" when the file has none
+	text     []byte // the text between the delimiter lines (for JSON, the whole object)
 	line     int    // file line of the opening delimiter
 	body     []byte // everything after the closing delimiter line
 	bodyLine int    // file line where body starts
@@ -25,7 +27,9 @@ type frontMatter struct {
 // splitFrontMatter splits data into front matter and body. Like Jekyll it
 // wants the opening delimiter on the very first line (after an optional
 // UTF-8 byte order mark); YAML front matter may also be closed by "...".
-// A file without an opening delimiter has no front matter and is all body.
+// As Hugo does, a file that starts with "{" has a JSON object as its front
+// matter. A file without an opening delimiter has no front matter and is
+// all body; so is one whose front matter is never closed, with a problem.
 func splitFrontMatter(file string, data []byte) (frontMatter, *Problem) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	first, _, found := bytes.Cut(data, []byte("\n"))
@@ -36,11 +40,14 @@ func splitFrontMatter(file string, data []byte) (frontMatter, *Problem) {
 	case "+++":
 		fm.format = "toml"
 	default:
+		if len(data) > 0 && data[0] == '{' {
+			return splitJSON(file, data)
+		}
 		return frontMatter{body: data, bodyLine: 1}, nil
 	}
 	fm.line = 1
 	if !found {
-		return fm, unclosed(file, fm.format)
+		return frontMatter{body: data, bodyLine: 1}, unclosed(file, fm.format)
 	}
 	start := len(first) + 1
 	n := 1
@@ -60,7 +67,32 @@ func splitFrontMatter(file string, data []byte) (frontMatter, *Problem) {
 		}
 		off = next
 	}
-	return fm, unclosed(file, fm.format)
+	return frontMatter{body: data, bodyLine: 1}, unclosed(file, fm.format)
+}
+
+// splitJSON splits Hugo's JSON front matter, one object at the start of the
+// file, from the body after it.
+func splitJSON(file string, data []byte) (frontMatter, *Problem) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		line := 1
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			// The offset is just past the offending byte.
+			line += bytes.Count(data[:min(max(int(se.Offset)-1, 0), len(data))], []byte("\n"))
+		}
+		return frontMatter{body: data, bodyLine: 1}, &Problem{File: file, Line: line,
+			Message: "invalid JSON front matter: " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	end := int(dec.InputOffset())
+	rest := data[end:]
+	// The body starts on the line after the closing brace.
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 && len(bytes.TrimSpace(rest[:i])) == 0 {
+		end += i + 1
+	}
+	return frontMatter{format: "json", text: data[:dec.InputOffset()], line: 1,
+		body: data[end:], bodyLine: 1 + bytes.Count(data[:end], []byte("\n"))}, nil
 }
 
 // unclosed reports front matter without its closing delimiter.
@@ -69,49 +101,28 @@ func unclosed(file, format string) *Problem {
 	if format == "toml" {
 		delim = "+++"
 	}
-	return &Problem{File: file, Line: 1, Message: fmt.Sprintf("front matter is not closed: add a %s line after it", delim)}
+	return &Problem{File: file, Line: 1, Message: fmt.Sprintf("front matter is not closed: add a %s line after it (read as text)", delim)}
 }
 
-// fileNameDate extracts the date and slug from a post's file name,
-// YYYY-MM-DD-slug.md or .markdown.
-func fileNameDate(name string) (date time.Time, slug string, ok bool) {
-	ext := strings.ToLower(name[strings.LastIndexByte(name, '.')+1:])
-	if !strings.Contains(name, ".") || ext != "md" && ext != "markdown" {
+// postName matches a dated file name as Jekyll's DATE_FILENAME_MATCHER
+// does, ^(?:.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$, applied to the
+// name without its extension: one-digit months and days, any slug
+// (spaces included).
+var postName = regexp.MustCompile(`^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)$`)
+
+// fileNameDate extracts the date and slug from a file name without its
+// extension, YYYY-M-D-slug. ok is false when the name has no date, or one
+// that is not a day of the calendar (2020-02-30).
+func fileNameDate(stem string) (date time.Time, slug string, ok bool) {
+	m := postName.FindStringSubmatch(stem)
+	if m == nil {
 		return time.Time{}, "", false
 	}
-	stem := name[:len(name)-len(ext)-1]
-	if len(stem) < len("2006-01-02-x") || stem[10] != '-' {
-		return time.Time{}, "", false
-	}
-	date, err := time.Parse("2006-01-02", stem[:10])
+	date, err := time.Parse("2006-1-2", m[1])
 	if err != nil {
 		return time.Time{}, "", false
 	}
-	return date, stem[11:], true
-}
-
-// postFields returns the setters for every front matter key sshblog
-// understands, writing into p and the extra values that need a second look.
-func postFields(p *Post, category, categories *[]string, published *bool, slug *string) map[string]fieldSetter {
-	return map[string]fieldSetter{
-		"layout":       textField(&p.Layout),
-		"title":        textField(&p.Title),
-		"description":  textField(&p.Description),
-		"headline":     textField(&p.Headline),
-		"date":         dateField(&p.Date),
-		"modified":     dateField(&p.Modified),
-		"category":     listField(category, false), // Jekyll: one category, not split
-		"categories":   listField(categories, true),
-		"tags":         listField(&p.Tags, true),
-		"imagefeature": textField(&p.ImageFeature),
-		"mathjax":      boolField(&p.MathJax),
-		"chart":        textField(&p.Chart),
-		"comments":     boolField(&p.Comments),
-		"featured":     boolField(&p.Featured),
-		"draft":        boolField(&p.Draft),
-		"published":    boolField(published), // Jekyll's "published: false" is a draft
-		"slug":         textField(slug),
-	}
+	return date, m[2], true
 }
 
 // frontMatterMapping parses front matter text into a YAML mapping node,
@@ -119,18 +130,21 @@ func postFields(p *Post, category, categories *[]string, published *bool, slug *
 func frontMatterMapping(file string, fm frontMatter) (*yaml.Node, *Problem) {
 	first := fm.line + 1 // the line after the opening delimiter
 	var root *yaml.Node
-	if fm.format == "toml" {
-		var p *Problem
+	var p *Problem
+	switch fm.format {
+	case "toml":
 		root, p = parseTOML(file, fm.text, first)
+	case "json":
+		// JSON is YAML's flow style: yaml.v3 parses it and keeps lines.
+		root, p = parseYAML(file, fm.text, fm.line)
 		if p != nil {
-			return nil, p
+			p.Message = strings.Replace(p.Message, "invalid YAML", "invalid JSON", 1)
 		}
-	} else {
-		var p *Problem
+	default:
 		root, p = parseYAML(file, fm.text, first)
-		if p != nil {
-			return nil, p
-		}
+	}
+	if p != nil {
+		return nil, p
 	}
 	if root == nil {
 		return &yaml.Node{Kind: yaml.MappingNode, Line: fm.line}, nil

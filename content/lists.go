@@ -81,7 +81,7 @@ func parseBooks(file string, data []byte) ([]Book, []listRef, []Problem) {
 	var refs []listRef
 	problems := parseList(file, data, "book", func(entry *yaml.Node) []Problem {
 		b := Book{Line: entry.Line}
-		problems := decodeMapping(file, entry, "book", bookFields(&b), warnUnknown, false)
+		problems, _ := decodeMapping(file, entry, bookFields(&b), mappingRules{what: "book"})
 		problems = append(problems, checkEntry(file, entry, b.Title, b.Status, bookStatuses())...)
 		if b.Rating < 0 || b.Rating > 5 {
 			problems = append(problems, Problem{File: file, Line: mappingValue(entry, "rating").Line,
@@ -105,7 +105,7 @@ func parsePapers(file string, data []byte) ([]Paper, []listRef, []Problem) {
 	var refs []listRef
 	problems := parseList(file, data, "paper", func(entry *yaml.Node) []Problem {
 		p := Paper{Line: entry.Line}
-		problems := decodeMapping(file, entry, "paper", paperFields(&p), warnUnknown, false)
+		problems, _ := decodeMapping(file, entry, paperFields(&p), mappingRules{what: "paper"})
 		problems = append(problems, checkEntry(file, entry, p.Title, p.Status, paperStatuses())...)
 		papers = append(papers, p)
 		refs = appendRef(refs, file, entry, p.Post)

@@ -17,11 +17,18 @@ type FileKind int
 // File kinds.
 const (
 	FileIgnored FileKind = iota // not used by the blog (Jekyll layouts, Gemfile, hidden files, ...)
-	FilePost                    // a Markdown post under posts/ or _posts/
-	FileSite                    // site.yaml, or Jekyll's _config.yml
+	FilePost                    // a Markdown post under posts/, _posts/ or Hugo's content/posts/ (post/, blog/)
+	FileSite                    // site.yaml, Jekyll's _config.yml, or Hugo's hugo.toml / config.toml / config.yaml
 	FileBooks                   // books.yaml, or Jekyll's _data/books.yml
 	FilePapers                  // papers.yaml, or Jekyll's _data/papers.yml
 	FileImage                   // a png, jpg, gif or webp image under images/
+	// FilePage is a Markdown file that may be a page: at a Jekyll blog's
+	// root (about.md), under pages/, or directly under Hugo's content/
+	// (content/about.md, content/about/index.md). Load takes it as a page
+	// when it has front matter (Jekyll's rule; not needed under pages/)
+	// and is not a listing (index, 404, a layout or body that lists posts).
+	FilePage
+	FileInclude // a file under Jekyll's _includes/, for {% include %}
 )
 
 // String names the kind for messages: "post", "image", "ignored", ...
@@ -37,6 +44,10 @@ func (k FileKind) String() string {
 		return "paper list"
 	case FileImage:
 		return "image"
+	case FilePage:
+		return "page"
+	case FileInclude:
+		return "include"
 	default:
 		return "ignored"
 	}
@@ -45,13 +56,17 @@ func (k FileKind) String() string {
 // Candidate files for the site config and the lists, the first present one
 // wins. A blog may hold both sshblog's and Jekyll's names.
 var (
-	siteFiles   = [...]string{"site.yaml", "site.yml", "_config.yml", "_config.yaml"}
-	bookFiles   = [...]string{"books.yaml", "books.yml", "_data/books.yml", "_data/books.yaml"}
-	paperFiles  = [...]string{"papers.yaml", "papers.yml", "_data/papers.yml", "_data/papers.yaml"}
-	imageExts   = [...]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
-	postDirs    = [...]string{"posts/", "_posts/"}
-	jekyllSites = [...]string{"_config.yml", "_config.yaml"}
+	siteFiles = [...]string{"site.yaml", "site.yml", "_config.yml", "_config.yaml",
+		"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json",
+		"config/_default/hugo.toml", "config/_default/config.toml", "config/_default/hugo.yaml", "config/_default/config.yaml"}
+	bookFiles  = [...]string{"books.yaml", "books.yml", "_data/books.yml", "_data/books.yaml"}
+	paperFiles = [...]string{"papers.yaml", "papers.yml", "_data/papers.yml", "_data/papers.yaml"}
+	imageExts  = [...]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
+	postDirs   = [...]string{"posts/", "_posts/", "content/posts/", "content/post/", "content/blog/"}
 )
+
+// PostFolders lists, for messages, where Load looks for posts.
+func PostFolders() []string { return postDirs[:] }
 
 // Classify says what the file at path (slash-separated, relative to the
 // blog root) is to the blog. Anything under a hidden directory, and any
@@ -67,6 +82,8 @@ func Classify(path string) FileKind {
 		}
 	}
 	ext := strings.ToLower(pathpkg.Ext(path))
+	markdown := ext == ".md" || ext == ".markdown"
+	base := pathpkg.Base(path)
 	switch {
 	case slices.Contains(siteFiles[:], path):
 		return FileSite
@@ -74,34 +91,59 @@ func Classify(path string) FileKind {
 		return FileBooks
 	case slices.Contains(paperFiles[:], path):
 		return FilePapers
-	case (ext == ".md" || ext == ".markdown") && hasAnyPrefix(path, postDirs[:]):
+	case markdown && strings.HasPrefix(base, "_index."):
+		return FileIgnored // Hugo's list pages
+	case markdown && hasAnyPrefix(path, postDirs[:]):
 		return FilePost
 	case slices.Contains(imageExts[:], ext) && strings.HasPrefix(path, "images/"):
 		return FileImage
+	case strings.HasPrefix(path, "_includes/"):
+		return FileInclude
+	case markdown && isPagePath(path):
+		return FilePage
 	}
 	return FileIgnored
+}
+
+// isPagePath reports whether a Markdown file at path is where pages live:
+// the root, pages/, content/ or a page bundle directly under content/.
+func isPagePath(path string) bool {
+	dir := pathpkg.Dir(path)
+	switch {
+	case dir == ".", dir == "pages", dir == "content":
+		return true
+	case strings.HasPrefix(path, "content/") && strings.Count(path, "/") == 2:
+		return strings.TrimSuffix(pathpkg.Base(path), pathpkg.Ext(path)) == "index"
+	}
+	return false
 }
 
 // Load reads the blog in fsys, checks all of it and returns its snapshot,
 // named by revision (a commit id, or "" for a plain folder).
 //
-// When the blog has errors Load returns a *ValidationError listing every
-// problem, errors and warnings, sorted by file then line. Otherwise the
-// warnings go into the snapshot. A file that cannot be read is a Go error,
-// "load post posts/x.md: ...".
+// Load never refuses a blog because of its files (see the package doc,
+// Problems): it returns a snapshot whenever it can list the blog's files.
+// When some files have errors, it also returns a *ValidationError listing
+// every problem, errors and warnings, sorted by file then line: a server
+// serving a folder may serve the snapshot anyway, a publish refuses the
+// errors it introduces. The snapshot's Warnings hold every problem in
+// either case. Only a failure to list or read the blog is an error without
+// a snapshot, "load post posts/x.md: ...".
 //
-// Every problem names a file and line, but one: the summary of files the
-// blog does not use (a Jekyll repository's layouts, Gemfile, ...), a single
-// warning with no file.
+// Every problem names a file and line, but two summaries of the whole
+// blog: the files it does not use (a Jekyll repository's layouts, Gemfile,
+// ...) and the front matter keys it does not use.
 func Load(fsys fs.FS, revision string) (*Snapshot, error) {
 	b, problems, err := load(fsys)
 	if err != nil {
 		return nil, err
 	}
+	s := NewSnapshot(b.site, b.posts, b.books, b.papers, problems, revision)
+	s.setExtras(b)
 	if hasErrors(problems) {
-		return nil, &ValidationError{Problems: problems}
+		return s, &ValidationError{Problems: problems}
 	}
-	return NewSnapshot(b.site, b.posts, b.books, b.papers, problems, revision), nil
+	return s, nil
 }
 
 // Check reads and checks the blog in fsys as Load does and returns every
@@ -118,10 +160,13 @@ func Check(fsys fs.FS) []Problem {
 
 // blog is what load found, before it becomes a Snapshot.
 type blog struct {
-	site   Site
-	posts  []*Post
-	books  []Book
-	papers []Paper
+	site     Site
+	config   map[string]any // the site config file, whole
+	posts    []*Post
+	pages    []*Post
+	books    []Book
+	papers   []Paper
+	includes map[string][]byte // _includes/, by path below it
 }
 
 // load reads and checks everything; problems come back tidied.
@@ -139,34 +184,60 @@ func load(fsys fs.FS) (*blog, []Problem, error) {
 			return nil, nil, fmt.Errorf("load site config %s: %w", name, err)
 		}
 		var ps []Problem
-		b.site, ps = parseSite(name, data, slices.Contains(jekyllSites[:], name))
+		b.site, b.config, ps = parseSite(name, data)
 		problems = append(problems, ps...)
 		problems = append(problems, shadowed...)
 	} else {
 		problems = append(problems, Problem{File: "site.yaml", Warning: true,
-			Message: "no site.yaml (or _config.yml): the blog has no title"})
+			Message: "no site.yaml (or _config.yml, hugo.toml): the blog has no title"})
 	}
 
-	bySlug := make(map[string]*Post)
+	unused := make(map[string]int) // front matter key -> files using it
+	var notTaken []string          // candidate pages that are not pages
+	posts, ps, err := parseDocs(fsys, bundled(files[FilePost]), FilePost, unused)
+	if err != nil {
+		return nil, nil, err
+	}
+	problems = append(problems, ps...)
+	b.posts, ps = distinctSlugs(posts)
+	problems = append(problems, ps...)
+	pages, ps, err := parseDocs(fsys, files[FilePage], FilePage, unused)
+	if err != nil {
+		return nil, nil, err
+	}
+	problems = append(problems, ps...)
+	taken := make(map[string]bool)
+	for _, p := range pages {
+		if listingPage(p) {
+			continue
+		}
+		taken[p.Path] = true
+		b.pages = append(b.pages, p)
+	}
+	for _, name := range files[FilePage] {
+		if !taken[name] {
+			notTaken = append(notTaken, name)
+		}
+	}
+	b.pages, ps = distinctSlugs(b.pages)
+	problems = append(problems, ps...)
+
+	bySlug := make(map[string]*Post, len(b.posts))
 	byStem := make(map[string]string) // "2020-12-26-x" -> slug, for hints
-	for _, name := range files[FilePost] {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load post %s: %w", name, err)
-		}
-		p, ps := parsePost(name, data)
-		problems = append(problems, ps...)
-		if p == nil {
-			continue
-		}
-		if first, dup := bySlug[p.Slug]; dup {
-			problems = append(problems, Problem{File: p.Path,
-				Message: fmt.Sprintf("duplicate slug %q: %s has it too", p.Slug, first.Path)})
-			continue
-		}
+	for _, p := range b.posts {
 		bySlug[p.Slug] = p
-		byStem[strings.TrimSuffix(pathpkg.Base(name), pathpkg.Ext(name))] = p.Slug
-		b.posts = append(b.posts, p)
+		byStem[strings.TrimSuffix(pathpkg.Base(p.Path), pathpkg.Ext(p.Path))] = p.Slug
+	}
+
+	if len(files[FileInclude]) > 0 {
+		b.includes = make(map[string][]byte, len(files[FileInclude]))
+		for _, name := range files[FileInclude] {
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, nil, fmt.Errorf("load include %s: %w", name, err)
+			}
+			b.includes[strings.TrimPrefix(name, "_includes/")] = data
+		}
 	}
 
 	if name, shadowed := pick(files, bookFiles[:]); name != "" {
@@ -204,10 +275,160 @@ func load(fsys fs.FS) (*blog, []Problem, error) {
 		}
 	}
 
-	if ignored := files[FileIgnored]; len(ignored) > 0 {
+	if len(unused) > 0 {
+		problems = append(problems, Problem{Warning: true, Message: unusedKeysSummary(unused)})
+	}
+	if ignored := append(files[FileIgnored], notTaken...); len(ignored) > 0 {
+		sort.Strings(ignored)
 		problems = append(problems, Problem{Warning: true, Message: ignoredSummary(ignored)})
 	}
 	return b, tidy(problems), nil
+}
+
+// parseDocs reads and parses the posts or pages (kind) at names, counting
+// the front matter keys they do not use in unused.
+func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int) ([]*Post, []Problem, error) {
+	var docs []*Post
+	var problems []Problem
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load %s %s: %w", kind, name, err)
+		}
+		p, ps, keys := parseDoc(name, data, kind)
+		problems = append(problems, ps...)
+		for _, k := range keys {
+			unused[k]++
+		}
+		if p != nil {
+			docs = append(docs, p)
+		}
+	}
+	return docs, problems, nil
+}
+
+// bundled drops the Markdown files of Hugo page bundles other than their
+// index.md: in content/posts/foo/, index.md is the post and any other file
+// (there or below) is one of its resources.
+func bundled(names []string) []string {
+	bundles := make(map[string]bool)
+	for _, n := range names {
+		if strings.HasPrefix(n, "content/") && pathpkg.Base(n) == "index.md" {
+			bundles[pathpkg.Dir(n)+"/"] = true
+		}
+	}
+	if len(bundles) == 0 {
+		return names
+	}
+	kept := names[:0:0]
+	for _, n := range names {
+		inBundle := false
+		for dir := pathpkg.Dir(n) + "/"; dir != "./" && dir != "/"; dir = pathpkg.Dir(strings.TrimSuffix(dir, "/")) + "/" {
+			if bundles[dir] && n != dir+"index.md" {
+				inBundle = true
+				break
+			}
+		}
+		if !inBundle {
+			kept = append(kept, n)
+		}
+	}
+	return kept
+}
+
+// listingLayouts are layouts that make a page a list of posts (a home,
+// an archive, a tag index), which the UI shows its own way.
+var listingLayouts = map[string]bool{
+	"home": true, "index": true, "archive": true, "archives": true, "tags": true, "tag": true,
+	"categories": true, "category": true, "search": true, "blog": true, "list": true, "redirect": true,
+}
+
+// listingPage reports whether a page is one readers would not want among
+// the pages: the home page, a 404 page, a draft, or a listing of posts (by
+// its layout, or a body that loops over site.posts or a paginator).
+func listingPage(p *Post) bool {
+	stem := strings.TrimSuffix(pathpkg.Base(p.Path), pathpkg.Ext(p.Path))
+	switch {
+	case p.Draft, stem == "index" && !strings.HasPrefix(p.Path, "content/"), stem == "404", stem == "_index",
+		listingLayouts[strings.ToLower(p.Layout)]:
+		return true
+	}
+	return strings.Contains(p.Body, "site.posts") || strings.Contains(p.Body, "paginator.") ||
+		strings.Contains(p.Body, "site.tags") || strings.Contains(p.Body, "site.categories")
+}
+
+// distinctSlugs gives every post a slug of its own. The oldest post with
+// a slug keeps it, so publishing a newer post never renames one readers
+// know; each later one gets its date appended ("MCM-2015-01-21", then
+// "-2", "-3" if that is taken too), with a problem on its file: a warning
+// in Jekyll's and Hugo's layouts, which publish both posts at their own
+// permalinks, an error in sshblog's, whose slugs are the posts' names.
+// posts come back in their input order.
+func distinctSlugs(posts []*Post) ([]*Post, []Problem) {
+	order := make([]*Post, len(posts))
+	copy(order, posts)
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if !a.Date.Equal(b.Date) {
+			return a.Date.Before(b.Date)
+		}
+		return a.Path < b.Path
+	})
+	owner := make(map[string]*Post, len(posts))
+	var problems []Problem
+	for _, p := range order {
+		first, dup := owner[p.Slug]
+		if !dup {
+			owner[p.Slug] = p
+			continue
+		}
+		slug := p.Slug + "-" + p.Date.Format("2006-01-02")
+		for n := 2; owner[slug] != nil; n++ {
+			slug = fmt.Sprintf("%s-%s-%d", p.Slug, p.Date.Format("2006-01-02"), n)
+		}
+		problems = append(problems, Problem{File: p.Path, Warning: dialectOf(p.Path) != dialectNative,
+			Message: fmt.Sprintf("duplicate slug %q: %s has it too; this one is %q", p.Slug, first.Path, slug)})
+		p.Slug = slug
+		owner[slug] = p
+	}
+	return posts, problems
+}
+
+// unusedKeysSummary describes in one line the front matter keys sshblog
+// does not use, most used first: "12 front matter keys are not used by
+// sshblog: header-img (86 files), catalog (86), ...".
+func unusedKeysSummary(unused map[string]int) string {
+	const shown = 10
+	keys := make([]string, 0, len(unused))
+	for k := range unused {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if unused[keys[i]] != unused[keys[j]] {
+			return unused[keys[i]] > unused[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, 0, shown+1)
+	for i, k := range keys {
+		if i == shown {
+			parts = append(parts, fmt.Sprintf("and %d more", len(keys)-shown))
+			break
+		}
+		files := "files"
+		if unused[k] == 1 {
+			files = "file"
+		}
+		if i > 0 {
+			files = ""
+		}
+		parts = append(parts, strings.TrimSpace(fmt.Sprintf("%s (%d %s", k, unused[k], files))+")")
+	}
+	noun := "keys are"
+	if len(keys) == 1 {
+		noun = "key is"
+	}
+	return fmt.Sprintf("%d front matter %s not used by sshblog: %s", len(keys), noun, strings.Join(parts, ", "))
 }
 
 // walk lists the blog's files by kind, skipping hidden files and folders.

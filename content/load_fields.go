@@ -27,43 +27,65 @@ type fieldSetter func(v *yaml.Node) error
 type unknownKeys int
 
 const (
-	warnUnknown   unknownKeys = iota // a warning naming the key
-	ignoreUnknown                    // silently skipped (Jekyll's _config.yml)
+	warnUnknown    unknownKeys = iota // a warning naming the key
+	ignoreUnknown                     // silently skipped (Jekyll's _config.yml)
+	collectUnknown                    // returned, for one summary of the whole blog (front matter)
 )
 
-// decodeMapping walks the mapping m and applies fields to its values. what
-// names the mapping in messages ("front matter", "book"). Problems from
-// setters are errors unless lenient is set, when they are warnings.
-func decodeMapping(file string, m *yaml.Node, what string, fields map[string]fieldSetter, unknown unknownKeys, lenient bool) []Problem {
-	var problems []Problem
+// mappingRules says how decodeMapping treats a mapping's keys.
+type mappingRules struct {
+	what    string      // names the mapping in messages: "front matter", "book"
+	unknown unknownKeys // keys no setter claims
+	// warnOnly reports whether a bad value of key is only a warning (the
+	// value is ignored). nil: every bad value is an error.
+	warnOnly func(key string) bool
+	// foldCase matches keys without regard to case, as Hugo does.
+	foldCase bool
+}
+
+// decodeMapping walks the mapping m and applies fields to its values. It
+// returns the problems found and, with collectUnknown, the keys no setter
+// claims.
+func decodeMapping(file string, m *yaml.Node, fields map[string]fieldSetter, r mappingRules) (problems []Problem, unused []string) {
 	seen := make(map[string]int, len(m.Content)/2)
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], resolve(m.Content[i+1])
 		if k.Kind != yaml.ScalarNode {
-			problems = append(problems, Problem{File: file, Line: k.Line, Message: what + " keys must be plain names"})
+			problems = append(problems, Problem{File: file, Line: k.Line, Warning: r.warnOnly != nil,
+				Message: r.what + " keys must be plain names"})
 			continue
 		}
 		key := k.Value
+		if r.foldCase {
+			key = strings.ToLower(key)
+		}
 		if first, dup := seen[key]; dup {
-			problems = append(problems, Problem{File: file, Line: k.Line,
-				Message: fmt.Sprintf("duplicate %s key %q (first at line %d)", what, key, first)})
+			problems = append(problems, Problem{File: file, Line: k.Line, Warning: r.warnOnly != nil && r.warnOnly(key),
+				Message: fmt.Sprintf("duplicate %s key %q (first at line %d)", r.what, key, first)})
 			continue
 		}
 		seen[key] = k.Line
 		set, ok := fields[key]
 		if !ok {
-			if unknown == warnUnknown {
+			switch r.unknown {
+			case warnUnknown:
 				problems = append(problems, Problem{File: file, Line: k.Line, Warning: true,
-					Message: fmt.Sprintf("unknown %s key %q ignored", what, key)})
+					Message: fmt.Sprintf("unknown %s key %q ignored", r.what, key)})
+			case collectUnknown:
+				unused = append(unused, key)
 			}
 			continue
 		}
 		if err := set(v); err != nil {
-			problems = append(problems, Problem{File: file, Line: k.Line, Warning: lenient,
-				Message: fmt.Sprintf("%s %v", key, err)})
+			warn := r.warnOnly != nil && r.warnOnly(key)
+			msg := fmt.Sprintf("%s %v", key, err)
+			if warn {
+				msg += " (ignored)"
+			}
+			problems = append(problems, Problem{File: file, Line: k.Line, Warning: warn, Message: msg})
 		}
 	}
-	return problems
+	return problems, unused
 }
 
 // resolve follows an alias to the node it names.
@@ -196,25 +218,39 @@ func listField(dst *[]string, split bool) fieldSetter {
 	}
 }
 
-// dateLayouts are the date forms accepted in front matter: those Jekyll
-// documents (YYYY-MM-DD HH:MM:SS +/-TTTT) and RFC 3339. A time without a
-// zone is taken as UTC. Fractional seconds are accepted after the seconds.
+// dateLayouts are the date forms accepted in front matter, as lenient as
+// Jekyll (Ruby's Time.parse) and Hugo are for the forms blogs use: a date
+// with one- or two-digit months and days, with or without a time (with or
+// without seconds, "T" or a space before it), with an offset such as
+// "+0800", "+08:00", "+08" or "Z", or none (UTC). Go's non-padded layout
+// elements ("1", "2", "15", "4", "5") accept one or two digits, and
+// fractional seconds are accepted after the seconds.
 var dateLayouts = []string{
-	"2006-01-02",
-	"2006-01-02 15:04:05 -0700",
-	"2006-01-02 15:04:05 -07:00",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04 -0700",
-	"2006-01-02 15:04",
-	time.RFC3339,
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04",
+	"2006-1-2",
+	"2006-1-2 15:4:5 -0700",
+	"2006-1-2 15:4:5",
+	"2006-1-2 15:4:5 Z07:00",
+	"2006-1-2 15:4:5Z07:00",
+	"2006-1-2 15:4:5-0700",
+	"2006-1-2 15:4:5 -07",
+	"2006-1-2 15:4:5 MST",
+	"2006-1-2 15:4 -0700",
+	"2006-1-2 15:4 Z07:00",
+	"2006-1-2 15:4Z07:00",
+	"2006-1-2 15:4",
+	"2006-1-2 -0700",
+	"2006/1/2 15:4:5",
+	"2006/1/2 15:4",
+	"2006/1/2",
 }
 
 // parseDate parses s in one of dateLayouts.
 func parseDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.Join(strings.Fields(s), " ")
+	// "2006-01-02T15:04:05Z07:00" and friends: the T is a space here.
+	if i := strings.IndexByte(s, 'T'); i >= 8 && i <= 10 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+		s = s[:i] + " " + s[i+1:]
+	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
@@ -289,7 +325,8 @@ func yamlProblem(file string, err error, first, lines int) Problem {
 }
 
 // readText checks that data is text, valid UTF-8 without NUL bytes, and
-// returns it with line ends normalised to "\n" (from "\r\n" and a lone
+// returns it (nil for a binary file, with a NUL byte; with U+FFFD for
+// invalid UTF-8, along with the problem) with line ends normalised to "\n" (from "\r\n" and a lone
 // "\r", which YAML and editors also take as line ends), so lines are
 // counted alike everywhere. A problem is at the line of the first
 // offending byte.
@@ -311,7 +348,7 @@ func readText(file string, data []byte) ([]byte, *Problem) {
 			}
 			i += size
 		}
-		return nil, &Problem{File: file, Line: 1 + bytes.Count(data[:i], []byte("\n")),
+		return bytes.ToValidUTF8(data, []byte("\uFFFD")), &Problem{File: file, Line: 1 + bytes.Count(data[:i], []byte("\n")),
 			Message: "text is not valid UTF-8"}
 	}
 	return data, nil

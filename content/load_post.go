@@ -1,123 +1,308 @@
 package content
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"golang.org/x/text/unicode/norm"
 	pathpkg "path"
 	"strings"
+	"time"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sshblog/sshblog/content/termsafe"
 )
 
+// dialect says whose rules a file follows: sshblog's own layout is held to
+// sshblog's rules; a Jekyll or Hugo file is taken as Jekyll or Hugo take
+// it (see the package doc, Problems).
+type dialect int
+
+const (
+	dialectNative dialect = iota // posts/, pages/, site.yaml
+	dialectJekyll                // _posts/, pages at the root, _config.yml
+	dialectHugo                  // content/, hugo.toml, config.toml
+)
+
+// dialectOf says which dialect the file at path (a post, page or site
+// config) belongs to, by where it is.
+func dialectOf(path string) dialect {
+	switch {
+	case strings.HasPrefix(path, "posts/"), strings.HasPrefix(path, "pages/"),
+		strings.HasPrefix(path, "site."):
+		return dialectNative
+	case strings.HasPrefix(path, "content/"), strings.HasPrefix(path, "hugo."),
+		strings.HasPrefix(path, "config."), strings.HasPrefix(path, "config/"):
+		return dialectHugo
+	}
+	return dialectJekyll
+}
+
 // ParsePost parses one post file. path is its slash-separated path in the
-// blog (only the file name matters: YYYY-MM-DD-slug.md or .markdown); data
-// is the whole file. It returns every problem found, errors and warnings,
-// sorted by line; the post is nil when any of them is an error.
+// blog, which says its dialect (posts/ is sshblog's, _posts/ Jekyll's,
+// content/ Hugo's) and, for posts/ and _posts/, its date and slug
+// (YYYY-MM-DD-slug.md or .markdown, one-digit months and days allowed);
+// data is the whole file. It returns every problem found, errors and
+// warnings, sorted by line, and the post as it would be served: nil only
+// when the file cannot be a post at all (no date in its name, a binary
+// file).
 //
 // ParsePost checks the file alone: a duplicate slug or a list entry
 // pointing at a missing post is found by Load and Check.
 func ParsePost(path string, data []byte) (*Post, []Problem) {
-	p, problems := parsePost(path, data)
-	problems = tidy(problems)
-	if hasErrors(problems) {
-		return nil, problems
-	}
-	return p, problems
+	p, problems, _ := parseDoc(path, data, FilePost)
+	return p, tidy(problems)
 }
 
-// parsePost parses a post as far as it can: it returns a post whenever the
-// file name and front matter could be read, even with errors in fields, so
-// that Load can still check slugs and references across files.
-func parsePost(path string, data []byte) (*Post, []Problem) {
+// parseDoc parses a post or page (kind FilePost or FilePage) as far as it
+// can. It returns nil for a file that is not a post or page at all, and the
+// front matter keys it does not use, for the blog's one summary of them.
+func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []Problem, unused []string) {
 	file := termsafe.Line(path)
-	var problems []Problem
-	date, slug, nameOK := fileNameDate(pathpkg.Base(path))
-	switch {
-	case !nameOK:
-		problems = append(problems, Problem{File: file,
-			Message: "post file name must be YYYY-MM-DD-slug.md (or .markdown) with a valid date"})
-	case !validSlug(slug):
-		problems = append(problems, Problem{File: file,
-			Message: "post file name: the slug after the date must not contain spaces or control characters"})
-		nameOK = false
+	d := dialectOf(path)
+	strict := d == dialectNative
+	// problem adds a finding that is an error in sshblog's own layout and a
+	// warning in Jekyll's and Hugo's, which build such files.
+	problem := func(line int, msg string) {
+		problems = append(problems, Problem{File: file, Line: line, Message: msg, Warning: !strict})
 	}
+
+	base := pathpkg.Base(path)
+	stem := strings.TrimSuffix(base, pathpkg.Ext(base))
+	slug := stem
+	if stem == "index" && pathpkg.Dir(path) != "." {
+		slug = pathpkg.Base(pathpkg.Dir(path)) // a page bundle: content/posts/foo/index.md
+	}
+	nameDate, nameSlug, dated := fileNameDate(stem)
+	if kind == FilePost && d != dialectHugo {
+		if !dated {
+			if strict {
+				problems = append(problems, Problem{File: file,
+					Message: "post file name must be YYYY-MM-DD-slug.md (or .markdown) with a valid date"})
+			} else {
+				problems = append(problems, Problem{File: file, Warning: true,
+					Message: "not a post: Jekyll publishes only files named YYYY-MM-DD-title.md in _posts (ignored)"})
+			}
+			return nil, problems, nil
+		}
+		slug = nameSlug
+	}
+
 	text, p := readText(file, data)
 	if p != nil {
-		return nil, append(problems, *p)
+		problems = append(problems, *p)
+		if text == nil {
+			return nil, problems, nil // binary: left out
+		}
 	}
 	fm, p := splitFrontMatter(file, text)
 	if p != nil {
-		return nil, append(problems, *p)
+		problem(p.Line, p.Message)
 	}
-	if fm.format == "" {
-		return nil, append(problems, Problem{File: file, Line: 1,
-			Message: "missing front matter: a post starts with a --- line, then title: ..., then another --- line"})
+	if fm.format == "" && p == nil {
+		switch {
+		case kind == FilePage && d != dialectNative:
+			return nil, nil, nil // Jekyll copies such a file as it is; not a page
+		case kind == FilePost && strict:
+			problems = append(problems, Problem{File: file, Line: 1,
+				Message: "missing front matter: a post starts with a --- line, then title: ..., then another --- line"})
+		}
 	}
 	root, p := frontMatterMapping(file, fm)
 	if p != nil {
-		return nil, append(problems, *p)
+		// Jekyll too reports invalid front matter, and serves the body.
+		problems = append(problems, *p)
+		root = &yaml.Node{Kind: yaml.MappingNode, Line: fm.line}
 	}
 
 	sum := sha256.Sum256(data)
-	post := &Post{
+	post = &Post{
 		Path:     file,
 		Body:     termsafe.String(string(fm.body)),
 		BodyLine: fm.bodyLine,
 		Hash:     hex.EncodeToString(sum[:]),
 	}
-	var category, categories []string
-	var override string
-	published := true
-	fields := postFields(post, &category, &categories, &published, &override)
-	problems = append(problems, decodeMapping(file, root, "front matter", fields, warnUnknown, false)...)
+	if fm.format != "" && p == nil {
+		post.front = frontMatterSource{format: fm.format, text: bytes.Clone(fm.text), foldCase: d == dialectHugo}
+	}
+	var x extraFields
+	rules := mappingRules{what: "front matter", unknown: collectUnknown, foldCase: d == dialectHugo}
+	if !strict {
+		// Jekyll refuses to build a post whose date it cannot read; any
+		// other key it passes to the theme, which copes.
+		rules.warnOnly = func(key string) bool { return key != "date" }
+	}
+	ps, unused := decodeMapping(file, root, postFields(post, &x), rules)
+	problems = append(problems, ps...)
 
 	if post.Title == "" {
-		switch n := mappingValue(root, "title"); {
-		case n == nil:
-			problems = append(problems, Problem{File: file, Line: fm.line, Message: "missing title: add a title: line to the front matter"})
-		case n.Kind == yaml.ScalarNode:
-			problems = append(problems, Problem{File: file, Line: n.Line, Message: "title is empty"})
+		if strict && kind == FilePost && fm.format != "" && p == nil {
+			switch n := mappingValue(root, "title"); {
+			case n == nil:
+				problems = append(problems, Problem{File: file, Line: max(fm.line, 1), Message: "missing title: add a title: line to the front matter"})
+			case n.Kind == yaml.ScalarNode:
+				problems = append(problems, Problem{File: file, Line: n.Line, Message: "title is empty"})
+			}
 		}
+		post.Title = titleFromSlug(slug)
 	}
-	if override != "" {
-		if !validSlug(override) {
-			problems = append(problems, Problem{File: file, Line: mappingValue(root, "slug").Line,
-				Message: fmt.Sprintf("slug %q must not contain spaces, slashes or control characters", override)})
+	if x.slug != "" {
+		if validSlug(x.slug) {
+			slug = x.slug
 		} else {
-			slug = override
+			line := 0
+			if n := mappingValue(root, "slug"); n != nil {
+				line = n.Line
+			}
+			problem(line, fmt.Sprintf("slug %q must not contain slashes or control characters (ignored)", x.slug))
 		}
 	}
 	if !validSlug(slug) {
-		return nil, problems // the file name has no usable slug, and no slug: overrides it
+		// The file name has nothing usable after its date: the date is
+		// the slug then.
+		slug = strings.TrimSpace(stem)
 	}
 	// Slugs that look the same are the same slug, whatever the Unicode
 	// normalisation of the file name, so look-alikes are duplicates.
 	post.Slug = norm.NFC.String(slug)
-	if post.Date.IsZero() {
-		if !nameOK {
-			return nil, problems
+	for _, date := range []time.Time{post.Date, x.publishDate, nameDate, x.lastmod} {
+		if post.Date.IsZero() {
+			post.Date = date
 		}
-		post.Date = date
 	}
-	post.Categories = append(category, categories...)
-	post.Categories = dedupe(post.Categories)
-	post.Draft = post.Draft || !published
-	return post, problems
+	if post.Modified.IsZero() {
+		post.Modified = x.lastmod
+	}
+	post.Categories = dedupe(append(x.category, x.categories...))
+	post.Draft = post.Draft || !x.published
+	for _, img := range []string{x.imagefeature, x.headerImg, x.image, x.cover} {
+		if post.ImageFeature == "" {
+			post.ImageFeature = img
+		}
+	}
+	if post.Excerpt == "" {
+		post.Excerpt = x.summary
+	}
+	if post.Permalink == "" {
+		post.Permalink = x.url
+	}
+	post.Aliases = dedupe(append(post.Aliases, x.redirectFrom...))
+	return post, problems, unused
 }
 
-// validSlug reports whether s can name a post: not empty, no slash, space
-// or control character.
+// extraFields holds the front matter values that need a second look
+// before they land in a Post: aliases of one field, and keys that override
+// the file name.
+type extraFields struct {
+	category, categories                  []string
+	published                             bool
+	slug                                  string
+	publishDate, lastmod                  time.Time
+	imagefeature, headerImg, image, cover string
+	summary, url                          string
+	redirectFrom                          []string
+}
+
+// postFields returns the setters for every front matter key sshblog
+// understands, writing into p and x. Keys are lower case (Hugo's are
+// matched without regard to case).
+func postFields(p *Post, x *extraFields) map[string]fieldSetter {
+	x.published = true
+	return map[string]fieldSetter{
+		"layout":           textField(&p.Layout),
+		"title":            plainField(&p.Title),
+		"subtitle":         plainField(&p.Subtitle),
+		"description":      plainField(&p.Description),
+		"headline":         plainField(&p.Headline),
+		"excerpt":          plainField(&p.Excerpt),
+		"summary":          plainField(&x.summary), // Hugo
+		"author":           authorField(&p.Author),
+		"authors":          authorField(&p.Author), // Hugo: a list, the first is shown
+		"date":             dateField(&p.Date),
+		"publishdate":      dateField(&x.publishDate), // Hugo
+		"modified":         dateField(&p.Modified),
+		"last_modified_at": dateField(&p.Modified),        // jekyll-last-modified-at
+		"lastmod":          dateField(&x.lastmod),         // Hugo
+		"category":         listField(&x.category, false), // Jekyll: one category, not split
+		"categories":       listField(&x.categories, true),
+		"tags":             listField(&p.Tags, true),
+		"imagefeature":     textField(&x.imagefeature),
+		"header-img":       textField(&x.headerImg),
+		"image":            imageField(&x.image),
+		"images":           imageField(&x.image), // Hugo: a list, the first is the post's
+		"cover":            imageField(&x.cover),
+		"mathjax":          boolField(&p.MathJax),
+		"math":             boolField(&p.MathJax),
+		"chart":            textField(&p.Chart),
+		"comments":         boolField(&p.Comments),
+		"featured":         boolField(&p.Featured),
+		"draft":            boolField(&p.Draft),
+		"published":        boolField(&x.published), // Jekyll's "published: false" is a draft
+		"slug":             textField(&x.slug),
+		"permalink":        textField(&p.Permalink),
+		"url":              textField(&x.url), // Hugo's permalink
+		"aliases":          listField(&p.Aliases, false),
+		"redirect_from":    listField(&x.redirectFrom, false),
+	}
+}
+
+// plainField stores a one-line text shown to readers, as plainLine makes
+// it: without HTML, entities decoded.
+func plainField(dst *string) fieldSetter {
+	return func(v *yaml.Node) error {
+		s, err := scalarText(v)
+		*dst = plainLine(s)
+		return err
+	}
+}
+
+// imageField stores an image's path, written as text, as the first of a
+// list (Hugo's images), or as a mapping naming it (image: {feature: x.png},
+// cover: {image: x.png}). Any other shape leaves it empty: the key belongs
+// to the theme.
+func imageField(dst *string) fieldSetter {
+	return func(v *yaml.Node) error {
+		*dst = ""
+		for range 3 { // a list of mappings at most
+			switch {
+			case isNull(v):
+				return nil
+			case v.Kind == yaml.ScalarNode:
+				*dst = strings.TrimSpace(termsafe.Line(v.Value))
+				return nil
+			case v.Kind == yaml.SequenceNode && len(v.Content) > 0:
+				v = resolve(v.Content[0])
+			case v.Kind == yaml.MappingNode:
+				var next *yaml.Node
+				for _, k := range []string{"feature", "image", "path", "src", "url"} {
+					if n := mappingValue(v, k); n != nil && next == nil {
+						next = n
+					}
+				}
+				if next == nil || next.Kind != yaml.ScalarNode {
+					return nil
+				}
+				v = next
+			default:
+				return nil
+			}
+		}
+		return nil
+	}
+}
+
+// validSlug reports whether s can name a post: not empty, no slash, no
+// control character, not only spaces. Spaces are fine, as in Jekyll
+// ("2020-01-01-my post.md").
 func validSlug(s string) bool {
-	if s == "" || !termsafe.Safe(s) {
+	if strings.TrimSpace(s) == "" || !termsafe.Safe(s) {
 		return false
 	}
 	return !strings.ContainsFunc(s, func(r rune) bool {
-		return r == '/' || unicode.IsSpace(r) || unicode.IsControl(r) || r == termsafe.Replacement
+		return r == '/' || r == '\\' || unicode.IsControl(r) || r == termsafe.Replacement
 	})
 }
 

@@ -157,27 +157,40 @@ func TestLoadCollectsEveryProblem(t *testing.T) {
 		".git/config":                 "[core]",
 		"posts/.hidden-2020-01-01.md": "---\n---\n",
 	})
-	_, err := Load(fsys, "")
+	snap, err := Load(fsys, "")
 	var verr *ValidationError
 	if !errors.As(err, &verr) {
 		t.Fatalf("Load error %v (%T), want *ValidationError", err, err)
+	}
+	// The blog is served all the same, every post that could be read in
+	// it: the duplicate under another slug, the one with a bad date with
+	// its file name's, the one without a title with one from its slug.
+	if snap == nil {
+		t.Fatal("Load returned no snapshot with the ValidationError")
+	}
+	var slugs []string
+	for _, p := range snap.Posts() {
+		slugs = append(slugs, p.Slug+"="+p.Title)
+	}
+	if got := strings.Join(slugs, " "); got != "e=E a-2020-01-05=Another A d=D c=C b=B a=A" {
+		t.Errorf("posts served: %s", got)
 	}
 	got := make([]string, len(verr.Problems))
 	for i, p := range verr.Problems {
 		got[i] = p.String()
 	}
 	wantPrefixes := []string{
+		"warning: 1 front matter key is not used by sshblog: extra (1 file)",
 		"warning: 2 files are not part of the blog and ignored: _layouts/ (1), images/ (1)",
 		"books.yaml:2: post \"nope\" does not exist",
 		"books.yaml:3: missing title",
 		"books.yaml:5: year must be a whole number",
 		"books.yaml:6: warning: unknown book key \"colour\"",
 		"papers.yaml:2: post \"2020-01-01-a\" does not exist; did you mean \"a\"?",
-		"posts/2020-01-01-a.md:3: warning: unknown front matter key \"extra\"",
 		"posts/2020-01-02-b.md:1: missing title",
 		"posts/2020-01-03-c.md:3: date is not a date",
 		"posts/2020-01-04-d.md:2: invalid YAML",
-		"posts/2020-01-05-a.md: duplicate slug \"a\": posts/2020-01-01-a.md has it too",
+		"posts/2020-01-05-a.md: duplicate slug \"a\": posts/2020-01-01-a.md has it too; this one is \"a-2020-01-05\"",
 		"posts/2020-01-06-e.md:1: front matter is not closed",
 		"posts/nodate.md: post file name must be YYYY-MM-DD-slug.md",
 		"posts/sub/2020-01-07-f.md:4: text contains a NUL byte",

@@ -27,7 +27,11 @@ func TestParseSite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			site, problems := parseSite("site.yaml", []byte(tt.in), tt.jekyll)
+			name := "site.yaml"
+			if tt.jekyll {
+				name = "_config.yml"
+			}
+			site, _, problems := parseSite(name, []byte(tt.in))
 			if site != tt.want {
 				t.Errorf("site = %+v, want %+v", site, tt.want)
 			}

@@ -90,6 +90,11 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sshblog check: %v\n", err)
 		return 1
 	}
+	if len(snap.Posts()) == 0 {
+		fmt.Fprintf(stdout, "no posts found: looked in %s (Markdown files with front matter)\n",
+			strings.Join(content.PostFolders(), ", "))
+		return 1
+	}
 	fmt.Fprintf(stdout, "ok: %s, %s, %s; %s\n", count(len(snap.Posts()), "post"),
 		count(len(snap.Books()), "book"), count(len(snap.Papers()), "paper"), count(warnings, "warning"))
 	if renderToo {

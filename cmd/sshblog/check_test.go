@@ -69,11 +69,11 @@ func TestCheckBrokenFolder(t *testing.T) {
 		p("images/big.png") + `: 2.9 KiB is over the 1 KiB limit for an image`,
 		p("images/fake.jpg") + `: not a JPEG image (the file starts like text/plain)`,
 		p("papers.yaml") + `:2: text is not valid UTF-8 (save the file as UTF-8)`,
-		p("posts/2021-01-02-odd.md") + `:3: warning: unknown front matter key "colour" ignored`,
 		p("posts/2021-01-03-broken.md") + `:1: missing title: add a title: line to the front matter`,
 		p("posts/2021-01-03-broken.md") + `:2: date is not a date: "yesterday" (use 2020-12-26, 2020-12-26 10:00:00 +0800 or RFC 3339)`,
-		p("posts/2021-01-04-good.md") + `: duplicate slug "good": posts/2021-01-01-good.md has it too`,
+		p("posts/2021-01-04-good.md") + `: duplicate slug "good": posts/2021-01-01-good.md has it too; this one is "good-2021-01-04"`,
 		p("posts/link.md") + `: symbolic links are not allowed; put the file itself here`,
+		`warning: 1 front matter key is not used by sshblog: colour (1 file)`,
 		`8 errors, 1 warning: nothing would be published`,
 	}, "\n") + "\n"
 	if status != 1 || stdout.String() != want {
@@ -97,11 +97,26 @@ func TestCheckWarningsOnly(t *testing.T) {
 	})
 	var stdout, stderr strings.Builder
 	status := run(t.Context(), []string{"check", dir}, env(nil), &stdout, &stderr)
-	want := filepath.Join(dir, "posts/2021-01-02-odd.md") + ":3: warning: unknown front matter key \"colour\" ignored\n" +
-		filepath.Join(dir, "site.yaml") + ": warning: no site.yaml (or _config.yml): the blog has no title\n" +
+	want := filepath.Join(dir, "site.yaml") + ": warning: no site.yaml (or _config.yml, hugo.toml): the blog has no title\n" +
+		"warning: 1 front matter key is not used by sshblog: colour (1 file)\n" +
 		"ok: 1 post, 0 books, 0 papers; 2 warnings\n"
 	if status != 0 || stdout.String() != want {
 		t.Errorf("status %d, stdout:\n%s\nwant:\n%s", status, stdout.String(), want)
+	}
+}
+
+// TestCheckNoPosts: a folder from which no posts are found (a Hugo blog
+// laid out where sshblog does not look, a wrong folder) says so and fails.
+func TestCheckNoPosts(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"site.yaml":          "title: Empty\n",
+		"articles/a-post.md": "---\ntitle: A\n---\n",
+	})
+	var stdout, stderr strings.Builder
+	status := run(t.Context(), []string{"check", dir}, env(nil), &stdout, &stderr)
+	if status != 1 || !strings.Contains(stdout.String(), "no posts found: looked in posts/, _posts/, content/posts/") {
+		t.Errorf("status %d, stdout:\n%s", status, stdout.String())
 	}
 }
 

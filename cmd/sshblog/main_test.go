@@ -206,7 +206,11 @@ func TestCorruptHostKeyIsFatal(t *testing.T) {
 	}
 }
 
-func TestBadContentIsFatal(t *testing.T) {
+// TestBadContentIsServed checks that a folder with a broken post is
+// served all the same (issue 7: loading never refuses a blog because of one
+// file), the post under its file name's title, and the problem logged with
+// its file and line.
+func TestBadContentIsServed(t *testing.T) {
 	t.Parallel()
 	blog := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(blog, "posts"), 0o755); err != nil {
@@ -215,10 +219,20 @@ func TestBadContentIsFatal(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(blog, "posts", "2021-01-01-broken.md"), []byte("---\ntitle: [unclosed\n---\nbody\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr strings.Builder
-	status := run(t.Context(), []string{"--listen", "127.0.0.1:0", "--data", t.TempDir(), "--content", blog}, env(nil), &stdout, &stderr)
-	if status != 1 || !strings.Contains(stderr.String(), "posts/2021-01-01-broken.md") {
-		t.Errorf("status %d, stderr %q; want 1 and the broken file named", status, stderr.String())
+	logs := &servertest.Buffer{}
+	m := NewMain()
+	m.Config.Listen, m.Config.DataDir, m.Config.ContentDir = "127.0.0.1:0", t.TempDir(), blog
+	m.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	if !strings.Contains(logs.String(), "posts/2021-01-01-broken.md:2: invalid YAML") {
+		t.Errorf("the problem is not logged:\n%s", logs.String())
+	}
+	out, _, status := execSession(t, dialMain(t, m), "")
+	if status != 0 || !strings.Contains(out, "2021-01-01  broken  Broken") {
+		t.Fatalf("status %d, output:\n%s", status, out)
 	}
 }
 

@@ -39,7 +39,7 @@ const (
 func (m *Main) openContent(ctx context.Context) (string, error) {
 	if dir := m.Config.ContentDir; dir != "" {
 		snap, err := content.Load(os.DirFS(dir), "")
-		if err != nil {
+		if snap == nil { // with a snapshot, the errors are logged with the warnings
 			return "", fmt.Errorf("load content from %s:\n%w", dir, err)
 		}
 		m.Content = server.ReadOnly(content.NewLibrary(snap), publishOffContent)

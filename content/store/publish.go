@@ -310,10 +310,9 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 
 // withRevision returns snap named by revision. content.Load names a
 // snapshot when it builds it, but a candidate is validated before its
-// commit exists; rebuilding from the validated parts is cheap (sorting and
-// indexing) and avoids loading the blog twice.
+// commit exists.
 func withRevision(snap *content.Snapshot, revision string) *content.Snapshot {
-	return content.NewSnapshot(snap.Site(), snap.Posts(), snap.Books(), snap.Papers(), snap.Warnings(), revision)
+	return snap.WithRevision(revision)
 }
 
 // diffFiles lists the files that differ between two trees, by path.

@@ -1,0 +1,50 @@
+package content
+
+import (
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"gopkg.in/yaml.v3"
+)
+
+// frontMatterSource is a post's front matter as written, kept so that
+// Params can give templates every key, theme keys included, without the
+// snapshot holding a parsed tree for each of 10,000 posts: the text is a
+// few hundred bytes, parsed again on demand.
+type frontMatterSource struct {
+	format   string // as frontMatter.format
+	text     []byte
+	foldCase bool // Hugo: keys are matched without regard to case
+}
+
+// Params returns the post's front matter as Liquid's page.* sees it:
+// every key, with its value as YAML, TOML or JSON gives it (text, numbers,
+// booleans, lists, mappings; dates as text). With Hugo's case-insensitive
+// keys they are lower-cased. It parses the front matter again at each call
+// and returns an empty map for a post without one or whose front matter
+// does not parse.
+func (p *Post) Params() map[string]any {
+	m := map[string]any{}
+	src := p.front
+	if len(src.text) == 0 {
+		return m
+	}
+	switch src.format {
+	case "toml":
+		if _, err := toml.Decode(string(src.text), &m); err != nil {
+			return map[string]any{}
+		}
+	default: // YAML, and JSON as YAML's flow style
+		if err := yaml.Unmarshal(src.text, &m); err != nil || m == nil {
+			return map[string]any{}
+		}
+	}
+	if src.foldCase {
+		folded := make(map[string]any, len(m))
+		for k, v := range m {
+			folded[strings.ToLower(k)] = v
+		}
+		m = folded
+	}
+	return m
+}
