@@ -147,7 +147,9 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 			out = append(out, Finding{Kind: BasePath, Line: i + 1, Text: line})
 		}
 	}
-	flat := squash(strings.Join(lines, ""))
+	// A long line of code (display math is shown as code) continues on
+	// the next line after linebreak.Continued: the formula reads on across it.
+	flat := squash(strings.ReplaceAll(strings.Join(lines, ""), linebreak.Continued, ""))
 	for _, f := range mathOf(code) {
 		if !f.shown(flat) {
 			out = append(out, Finding{Kind: Math, Text: f.tex, Source: f.tex})

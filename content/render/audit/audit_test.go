@@ -41,6 +41,7 @@ func TestLeftovers(t *testing.T) {
 		{"a heading as styled", "## Title", "  ## Title", Options{}, nil},
 		{"math mangled", `$$\theta^{*}$$`, `  $$\theta^{}$$`, Options{}, []Kind{Math}},
 		{"math as written, broken over lines", `$$a + b = c$$`, "  $$a +\n  b = c$$", Options{}, nil},
+		{"math in a code line continued", "$$\na + b = c\n$$", "    $$\n    a + b\n    ↪ = c\n    $$", Options{}, nil},
 		{"math with a paren", `\\(x_1\\)`, `  \(x1\)`, Options{}, []Kind{Math}},
 		{"dollars are money", `costs $5 and $6`, `  costs $5 and $6`, Options{}, nil},
 		{"single-dollar TeX", `so $x^2$ grows`, `  so x2 grows`, Options{}, []Kind{Math}},
@@ -76,6 +77,7 @@ func TestLeftoversSparesCode(t *testing.T) {
 		{"raw block", "{% raw %}{{ page.title }}{% endraw %}", "  {{ page.title }}"},
 		{"pre block", "<pre>a ** b</pre>", "  a ** b"},
 		{"a cut line of code", "```\nprint(\"{{ this is a very long line of code }}\")\n```", "    print(\"{{ this is a very l…"},
+		{"a continued line of code", "```\nprint(\"{{ this is a very long line of code }}\")\n```", "    print(\"{{ this is a very l\n    ↪ong line of code }}\")"},
 		{"math in code", "`$$\\theta^{*}$$`", "  $$\\theta^{*}$$"},
 		{"math in a code block", "```\n$$a^{*}$$\n```", "    $$a^{*}$$"},
 	}
@@ -139,6 +141,8 @@ func TestMeasureLines(t *testing.T) {
 		"  • 项目一二三",
 		"  • 项目四", // a new item, not a continuation
 		"",
+		"    x, y := 1,",
+		"    ↪ 2", // code cut at the edge
 		"  a long line of English that runs on",
 		"  , starts badly",
 		"  这一行太宽了这一行太宽了这一行太宽了这一行太宽了", // 50 cells: over

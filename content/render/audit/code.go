@@ -9,6 +9,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+
+	"github.com/sshblog/sshblog/content/linebreak"
 )
 
 // code is what a post's source shows as code, normalised (see norm): its
@@ -107,7 +109,9 @@ func (c *code) hasLine(line string) bool {
 	if utf8.RuneCountInString(n) < 4 {
 		return false
 	}
-	// A cut line ends with the renderer's marker: look up what precedes it.
+	// A line cut at the edge goes on after linebreak.Continued on the next
+	// line; an older renderer ended a cut line with a marker instead.
+	n = strings.TrimSpace(strings.TrimPrefix(n, linebreak.Continued))
 	if r, size := utf8.DecodeLastRuneInString(n); r > 0x7F {
 		n = strings.TrimSpace(n[:len(n)-size])
 	}

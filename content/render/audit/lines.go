@@ -80,6 +80,16 @@ func MeasureLines(source, rendered string, width int) Lines {
 		r.prose = r.text != "" && !strings.ContainsAny(r.text, "│┃─┼┬┴╭╮╰╯") && !code.hasLineExact(r.text)
 		rows = append(rows, r)
 	}
+	// A line of code cut at the edge goes on after linebreak.Continued on
+	// the next line: neither part is a line of the source's code as it is.
+	for i, r := range rows {
+		if strings.HasPrefix(r.text, linebreak.Continued) {
+			rows[i].prose = false
+			if i > 0 {
+				rows[i-1].prose = false
+			}
+		}
+	}
 	for i := 0; i+1 < len(rows); i++ {
 		a, b := rows[i], rows[i+1]
 		if !a.prose || !b.prose || b.indent < a.indent || bullet(b.text) {
