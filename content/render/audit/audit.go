@@ -34,6 +34,7 @@ const (
 	Tag      Kind = "{%"        // a Liquid tag
 	Output   Kind = "{{"        // a Liquid output or a Hugo shortcode
 	Footnote Kind = "[^"        // a footnote reference or definition
+	Link     Kind = "]("        // a Markdown link or image shown as text
 	HTML     Kind = "<tag>"     // an HTML tag shown as text
 	Entity   Kind = "&entity;"  // an HTML entity shown undecoded
 	Heading  Kind = "#heading"  // a heading without a space after its #, shown as text
@@ -44,7 +45,7 @@ const (
 )
 
 // Kinds lists every kind, in the order reports print them.
-var Kinds = []Kind{Strong, Attr, Tag, Output, Footnote, HTML, Entity, Heading, Math, GluedURL, BasePath, Empty}
+var Kinds = []Kind{Strong, Attr, Tag, Output, Footnote, Link, HTML, Entity, Heading, Math, GluedURL, BasePath, Empty}
 
 // Finding is one thing a reader should not see.
 type Finding struct {
@@ -73,6 +74,7 @@ var leftovers = []leftover{
 	{Tag, regexp.MustCompile(`\{%`)},
 	{Output, regexp.MustCompile(`\{\{`)},
 	{Footnote, regexp.MustCompile(`\[\^`)},
+	{Link, regexp.MustCompile(`\]\([^)\s]+\)`)},
 	{HTML, regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?>`)},
 	{Entity, regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`)},
 }
@@ -96,6 +98,10 @@ type Options struct {
 // A title is audited with source "" (it has no code to excuse anything).
 func Leftovers(source, rendered string, opt Options) []Finding {
 	code := codeOf(source)
+	formulas := mathOf(code)
+	for _, f := range formulas {
+		code.addLiteral(f.written, strings.TrimSpace(strings.Trim(strings.TrimSpace(f.written), "$")))
+	}
 	lines := strings.Split(xansi.Strip(rendered), "\n")
 	var out []Finding
 	base := strings.Trim(opt.BaseURL, "/")
@@ -150,7 +156,7 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 	// A long line of code (display math is shown as code) continues on
 	// the next line after linebreak.Continued: the formula reads on across it.
 	flat := squash(strings.ReplaceAll(strings.Join(lines, ""), linebreak.Continued, ""))
-	for _, f := range mathOf(code) {
+	for _, f := range formulas {
 		if !f.shown(flat) {
 			out = append(out, Finding{Kind: Math, Text: f.tex, Source: f.tex})
 		}

@@ -32,6 +32,8 @@ func TestLeftovers(t *testing.T) {
 		{"liquid output", "Go to {{ site.url }}", "  Go to {{ site.url }}", Options{}, []Kind{Output}},
 		{"hugo shortcode", `{{< tweet 1 >}}`, `  {{< tweet 1 >}}`, Options{}, []Kind{Output}},
 		{"footnote", "Text[^1]\n\n[^1]: Note.", "  Text[^1]\n\n  [^1]: Note.", Options{}, []Kind{Footnote, Footnote}},
+		{"markdown link", "<a name=\"x\" />\n![B](/b.png)", "  <a name=\"x\" />\n  ![B](/b.png)", Options{}, []Kind{HTML, Link}},
+		{"markup inside math as written", "not $$c^**$$ here", "  not $$c^**$$ here", Options{}, nil},
 		{"html tag", "Press <kbd>q</kbd>", "  Press <kbd>q</kbd>", Options{}, []Kind{HTML}},
 		{"entity", "A &amp; B &nbsp;", "  A & B &nbsp;", Options{}, []Kind{Entity}},
 		{"entity the author escaped", "write &amp;nbsp; for a space", "  write &nbsp; for a space", Options{}, nil},

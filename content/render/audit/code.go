@@ -96,6 +96,16 @@ func codeOf(source string) *code {
 	return c
 }
 
+// addLiteral adds text shown as written (math) to what is looked up as
+// code: whatever markup it holds is the author's.
+func (c *code) addLiteral(texts ...string) {
+	for _, t := range texts {
+		if n := norm(t); n != "" {
+			c.text += n + "\n"
+		}
+	}
+}
+
 // hasLine reports whether a rendered line (trimmed) is a line of code, or
 // a piece of one (a long line cut at the screen's edge, with a marker).
 func (c *code) hasLine(line string) bool {
@@ -168,8 +178,9 @@ var (
 
 // formula is a piece of math in a post's source.
 type formula struct {
-	tex   string // as written between its delimiters
-	table bool   // in a line of a table, whose cells a narrow screen breaks
+	tex     string // as written between its delimiters
+	written string // with its delimiters
+	table   bool   // in a line of a table, whose cells a narrow screen breaks
 }
 
 // mathOf returns the formulas in the source's prose: $$...$$ (kramdown's
@@ -183,7 +194,7 @@ func mathOf(c *code) []formula {
 		for _, m := range re.FindAllSubmatchIndex(rest, -1) {
 			s := strings.TrimSpace(string(rest[m[2]:m[3]]))
 			if s != "" && (!needTeX || tex(s)) {
-				out = append(out, formula{tex: s, table: inTableRow(rest, m[0])})
+				out = append(out, formula{tex: s, written: string(rest[m[0]:m[1]]), table: inTableRow(rest, m[0])})
 			}
 			for i := m[0]; i < m[1]; i++ { // taken: no other pattern sees it
 				if rest[i] != '\n' {
