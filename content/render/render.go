@@ -186,7 +186,10 @@ func (r *Renderer) render(site content.Site, body string, width int, th theme.Th
 	width = max(width, linebreak.MinWidth)
 	narrow := width < wideFrom
 	body = liquid(r.parser, clean(body), site)
-	d := &doc{src: []byte(body), root: rootOf(site), isLoc: r.local, refNum: make(map[string]int)}
+	// Room for the text the transform adds, so that appending rarely copies.
+	src := make([]byte, len(body), len(body)+len(body)/4+512)
+	copy(src, body)
+	d := &doc{src: src, root: rootOf(site), isLoc: r.local, refNum: make(map[string]int)}
 	tree := parse(r.parser, d.src)
 	d.transform(tree)
 	raw, err := r.glamour(tree, d.src, th, narrow)

@@ -32,8 +32,18 @@ type doc struct {
 // synth appends s, shown as it is, to the source and returns a Text node
 // for it.
 func (d *doc) synth(s string) *ast.Text {
-	s = strings.NewReplacer("&", "&amp;", `\`, `\\`).Replace(s)
-	return d.raw(s)
+	start := len(d.src)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			d.src = append(d.src, "&amp;"...)
+		case '\\':
+			d.src = append(d.src, '\\', '\\')
+		default:
+			d.src = append(d.src, c)
+		}
+	}
+	return ast.NewTextSegment(text.NewSegment(start, len(d.src)))
 }
 
 // raw appends s, which Glamour will decode, to the source and returns a
