@@ -171,6 +171,10 @@ func TestDialectHTML(t *testing.T) {
 		{"<figure><img src=\"{{ site.url }}/images/1.jpg\"><figcaption>全副武装</figcaption></figure>\n", "🖼 全副武装[1]"},
 		{"see <img src=\"/a.png\" alt=\"pic\"> here", "see 🖼 pic[1] here"},
 		{"a <!-- hidden --> b", "a  b"},
+		// A lone span-level tag is inline HTML, as in kramdown, not an HTML
+		// block that would swallow the Markdown after it.
+		{"<br />\n[链接](http://x.y) and ![图](/a.png)\n", "链接[1] and 🖼 图"},
+		{"<a name='qa' />\n- [SQuAD](http://x.y)\n", "• SQuAD[1]"},
 	} {
 		if out := renderPlain(t, r, tt.md, 80); !strings.Contains(out, tt.want) {
 			t.Errorf("%q: output lacks %q:\n%s", tt.md, tt.want, out)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"strings"
 	"unicode"
 
 	"github.com/yuin/goldmark"
@@ -36,6 +37,10 @@ import (
 //     emphasis and escapes never touch math. $…$ is math only when the
 //     opening $ is not followed by a space, the closing one not preceded by
 //     a space nor followed by a digit: "$5 and $10" stays text.
+//   - spanHTMLLines: a line holding only a span-level tag ("<br />",
+//     "<a name='x'/>") is text with inline HTML, as in kramdown, not the
+//     start of an HTML block (CommonMark's type 7) that would swallow the
+//     Markdown after it up to the next blank line.
 //   - kramdownAttrs: kramdown's attribute lists and extensions ({: .class},
 //     {:#id}, {:toc}, {::options … /}) become ialNode, which the tree
 //     transform removes (and turns {:toc} into a table of contents).
@@ -56,6 +61,7 @@ func newParser() parser.Parser {
 		parser.WithBlockParsers(
 			util.Prioritized(mathBlock{}, 50),
 			util.Prioritized(hashHeadings{}, 50),
+			util.Prioritized(spanHTMLLines{html: parser.NewHTMLBlockParser(), para: parser.NewParagraphParser()}, 50),
 		),
 	)
 	return p
@@ -322,4 +328,76 @@ func (kramdownAttrs) Parse(parent ast.Node, block text.Reader, pc parser.Context
 	n := &ialNode{Attrs: bytes.Clone(line[1:end])}
 	block.Advance(end + 1)
 	return n
+}
+
+// spanHTMLLines opens HTML blocks of CommonMark's types 1 to 6 and a
+// paragraph for a line that only type 7 (any complete tag) would make one;
+// see newParser.
+type spanHTMLLines struct {
+	html, para parser.BlockParser
+}
+
+func (s spanHTMLLines) Trigger() []byte { return []byte{'<'} }
+
+func (s spanHTMLLines) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	line, _ := reader.PeekLine()
+	pos := pc.BlockOffset()
+	if pos < 0 || pos >= len(line) || !spanTagLine(line[pos:]) {
+		return s.html.Open(parent, reader, pc)
+	}
+	return s.para.Open(parent, reader, pc)
+}
+
+func (s spanHTMLLines) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
+	if node.Kind() == ast.KindParagraph {
+		return s.para.Continue(node, reader, pc)
+	}
+	return s.html.Continue(node, reader, pc)
+}
+
+func (s spanHTMLLines) Close(node ast.Node, reader text.Reader, pc parser.Context) {
+	if node.Kind() == ast.KindParagraph {
+		s.para.Close(node, reader, pc)
+		return
+	}
+	s.html.Close(node, reader, pc)
+}
+
+func (s spanHTMLLines) CanInterruptParagraph() bool { return true }
+func (s spanHTMLLines) CanAcceptIndentedLine() bool { return false }
+
+// spanTagLine reports whether line starts with a tag that is not one of
+// CommonMark's HTML block types 1 to 6: an opening or closing tag whose
+// name is not a block-level element.
+func spanTagLine(line []byte) bool {
+	if len(line) < 2 || line[0] != '<' {
+		return false
+	}
+	i := 1
+	if line[i] == '/' {
+		i++
+	}
+	j := i
+	for j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z' || line[j] >= '0' && line[j] <= '9' || line[j] == '-') {
+		j++
+	}
+	if j == i || !(line[i] >= 'a' && line[i] <= 'z' || line[i] >= 'A' && line[i] <= 'Z') {
+		return false
+	}
+	return !blockTag(strings.ToLower(string(line[i:j])))
+}
+
+// blockTag reports whether name starts an HTML block of types 1 or 6.
+func blockTag(name string) bool {
+	switch name {
+	case "script", "pre", "style", "textarea", // type 1
+		"address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center",
+		"col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
+		"figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5",
+		"h6", "head", "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu",
+		"menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param", "search", "section",
+		"summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul":
+		return true
+	}
+	return false
 }

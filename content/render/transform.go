@@ -102,6 +102,9 @@ func (d *doc) transform(root ast.Node) {
 			continue
 		}
 		t.SetSoftLineBreak(false)
+		if prev := t.PreviousSibling(); t.Segment.Len() == 0 && (prev == nil || prev.Kind() == ast.KindRawHTML) {
+			continue // a line of a tag alone, which shows nothing
+		}
 		var next rune
 		if i+1 < len(texts) {
 			next = firstRune(d.src[texts[i+1].Segment.Start:])
@@ -315,7 +318,11 @@ func (d *doc) rawHTML(n *ast.RawHTML) {
 		raw.Write(seg.Value(d.src))
 	}
 	p := n.Parent()
-	for _, m := range d.pieces(p, inlineHTML(raw.String())) {
+	ps := inlineHTML(raw.String())
+	if n.PreviousSibling() == nil && len(ps) > 0 && ps[0].br {
+		ps = ps[1:] // a break that starts a paragraph breaks nothing
+	}
+	for _, m := range d.pieces(p, ps) {
 		p.InsertBefore(p, n, m)
 	}
 	p.RemoveChild(p, n)
