@@ -155,7 +155,11 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 	}
 	// A long line of code (display math is shown as code) continues on
 	// the next line after linebreak.Continued: the formula reads on across it.
-	flat := squash(strings.ReplaceAll(strings.Join(lines, ""), linebreak.Continued, ""))
+	unquoted := make([]string, len(lines))
+	for i, l := range lines {
+		unquoted[i] = stripQuote(strings.TrimSpace(l))
+	}
+	flat := squash(strings.ReplaceAll(strings.Join(unquoted, ""), linebreak.Continued, ""))
 	for _, f := range formulas {
 		if !f.shown(flat) {
 			out = append(out, Finding{Kind: Math, Text: f.tex, Source: f.tex})

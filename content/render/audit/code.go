@@ -91,6 +91,10 @@ func codeOf(source string) *code {
 		}
 		return ast.WalkContinue, nil
 	})
+	// HTML comments show nothing: what they hold is not prose.
+	for _, m := range commentRE.FindAllIndex(prose, -1) {
+		blank(m[0], m[1])
+	}
 	c.text = "\n" + strings.Join(all, "\n") + "\n"
 	c.prose = string(prose)
 	return c
@@ -171,7 +175,7 @@ func norm(s string) string {
 
 var (
 	displayMath = regexp.MustCompile(`(?s)\$\$(.+?)\$\$`)
-	parenMath   = regexp.MustCompile(`\\\\?\((.+?)\\\\?\)`)
+	parenMath   = regexp.MustCompile(`(?s)\\\\?\((.+?)\\\\?\)`)
 	bracketMath = regexp.MustCompile(`(?s)\\\\?\[(.+?)\\\\?\]`)
 	dollarMath  = regexp.MustCompile(`(?:^|[^$\\0-9])\$([^$\s](?:[^$\n]*[^$\s])?)\$(?:[^$0-9]|$)`)
 )
@@ -181,6 +185,10 @@ type formula struct {
 	tex     string // as written between its delimiters
 	written string // with its delimiters
 	table   bool   // in a line of a table, whose cells a narrow screen breaks
+	// escaped is set for math that kramdown reads as Markdown text and
+	// MathJax finds in the page (\\( \\), \\[ \\], $ $): its backslash
+	// escapes (\_ for _) are Markdown's, so it may show without them.
+	escaped bool
 }
 
 // mathOf returns the formulas in the source's prose: $$...$$ (kramdown's
@@ -190,15 +198,35 @@ func mathOf(c *code) []formula {
 	var out []formula
 	tex := func(s string) bool { return strings.ContainsAny(s, `\^_{`) }
 	rest := []byte(c.prose)
+	// Each paragraph apart: no formula runs across a blank line, so a stray
+	// delimiter (an escaped bracket, \[1\]) cannot take the paragraphs after
+	// it for math.
+	var paras [][2]int
+	for start := 0; start < len(rest); {
+		end := bytes.Index(rest[start:], []byte("\n\n"))
+		if end < 0 {
+			end = len(rest)
+		} else {
+			end += start
+		}
+		paras = append(paras, [2]int{start, end})
+		start = end + 2
+	}
 	found := func(re *regexp.Regexp, needTeX bool) {
-		for _, m := range re.FindAllSubmatchIndex(rest, -1) {
-			s := strings.TrimSpace(string(rest[m[2]:m[3]]))
-			if s != "" && (!needTeX || tex(s)) {
-				out = append(out, formula{tex: s, written: string(rest[m[0]:m[1]]), table: inTableRow(rest, m[0])})
-			}
-			for i := m[0]; i < m[1]; i++ { // taken: no other pattern sees it
-				if rest[i] != '\n' {
-					rest[i] = ' '
+		escaped := re != displayMath
+		for _, para := range paras {
+			for _, m := range re.FindAllSubmatchIndex(rest[para[0]:para[1]], -1) {
+				for i := range m {
+					m[i] += para[0]
+				}
+				s := strings.TrimSpace(unquote(string(rest[m[2]:m[3]])))
+				if s != "" && (!needTeX || tex(s)) && !strings.Contains(s, "](") {
+					out = append(out, formula{tex: s, written: string(rest[m[0]:m[1]]), table: inTableRow(rest, m[0]), escaped: escaped})
+				}
+				for i := m[0]; i < m[1]; i++ { // taken: no other pattern sees it
+					if rest[i] != '\n' {
+						rest[i] = ' '
+					}
 				}
 			}
 		}
@@ -208,6 +236,29 @@ func mathOf(c *code) []formula {
 	found(bracketMath, true)
 	found(dollarMath, true)
 	return out
+}
+
+// mdEscape is a Markdown backslash escape: a backslash before ASCII
+// punctuation.
+var mdEscape = regexp.MustCompile("\\\\([!\"#$%&'()*+,./:;<=>?@\\[\\\\\\]^_`{|}~-])")
+
+// unescape removes Markdown's backslash escapes from s.
+func unescape(s string) string { return mdEscape.ReplaceAllString(s, "$1") }
+
+// quoteMarks are a block quote's markers at the start of a line.
+var quoteMarks = regexp.MustCompile(`(?m)^[ \t]*(>[ \t]?)+`)
+
+// unquote drops the block quote markers of a formula written over the lines
+// of a block quote: they are the quote's, not the formula's.
+func unquote(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	lines := strings.SplitAfter(s, "\n")
+	for i := 1; i < len(lines); i++ {
+		lines[i] = quoteMarks.ReplaceAllString(lines[i], "")
+	}
+	return strings.Join(lines, "")
 }
 
 // inTableRow reports whether the line of s around i is a row of a table.
@@ -225,6 +276,13 @@ func inTableRow(s []byte, i int) bool {
 // cell, between pieces of the cells beside it: it is looked for as the runes
 // in order from where its first runes are, within a few times its length.
 func (f formula) shown(flat string) bool {
+	if f.escaped && f.tex != unescape(f.tex) {
+		g := f
+		g.tex, g.escaped = unescape(f.tex), false
+		if g.shown(flat) {
+			return true
+		}
+	}
 	tex := squash(f.tex)
 	if strings.Contains(flat, tex) {
 		return true
