@@ -81,7 +81,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if errs > 0 {
 		fmt.Fprintf(stdout, "%s, %s: nothing would be published\n", count(errs, "error"), count(warnings, "warning"))
 		if renderToo {
-			fmt.Fprintln(stdout, "render: nothing rendered: the blog does not load")
+			// What loads can still be read for what it would look like.
+			if snap, err := content.Load(files, ""); err == nil && len(snap.Posts())+len(snap.Pages()) > 0 {
+				printRenderReport(stdout, dir, renderAll(snap))
+			} else {
+				fmt.Fprintln(stdout, "render: nothing rendered: the blog does not load")
+			}
 		}
 		return 1
 	}
@@ -95,7 +100,11 @@ func check(args []string, stdout, stderr io.Writer) int {
 			strings.Join(content.PostFolders(), ", "))
 		return 1
 	}
-	fmt.Fprintf(stdout, "ok: %s, %s, %s; %s\n", count(len(snap.Posts()), "post"),
+	pages := ""
+	if n := len(snap.Pages()); n > 0 {
+		pages = ", " + count(n, "page")
+	}
+	fmt.Fprintf(stdout, "ok: %s%s, %s, %s; %s\n", count(len(snap.Posts()), "post"), pages,
 		count(len(snap.Books()), "book"), count(len(snap.Papers()), "paper"), count(warnings, "warning"))
 	if renderToo {
 		printRenderReport(stdout, dir, renderAll(snap))

@@ -38,11 +38,11 @@ type widthFinding struct {
 	widths []int
 }
 
-// renderAll renders every post of snap (and the title of each) at each of
-// renderWidths, in parallel, and audits the output; the reports come back
-// in the order of the posts.
+// renderAll renders every post and page of snap (and the title of each) at
+// each of renderWidths, in parallel, and audits the output; the reports
+// come back in the order of the posts, then the pages.
 func renderAll(snap *content.Snapshot) []renderReport {
-	docs := snap.Posts()
+	docs := append(append([]*content.Post(nil), snap.Posts()...), snap.Pages()...)
 	r := render.New(0)
 	site := snap.Site()
 	opt := audit.Options{BaseURL: site.BaseURL}

@@ -75,7 +75,8 @@ var leftovers = []leftover{
 	{Output, regexp.MustCompile(`\{\{`)},
 	{Footnote, regexp.MustCompile(`\[\^`)},
 	{Link, regexp.MustCompile(`\]\([^)\s]+\)`)},
-	{HTML, regexp.MustCompile(`</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?>`)},
+	// A tag as CommonMark's raw HTML has it: "<ci − 1, ci + 1>" is text.
+	{HTML, regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9-]*(\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>` + "`" + `]+))?)*\s*/?>`)},
 	{Entity, regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`)},
 }
 
@@ -171,14 +172,43 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 	return out
 }
 
-// excused reports whether a match is what the author wrote as text: an
-// entity or tag the source escaped (&amp;lt; shows as &lt;, &lt;b&gt; as <b>).
+// excused reports whether a match is what the author wrote as text: markup
+// the source escaped with backslashes (\{\{ shows as {{, \*\* as **), an
+// entity or tag escaped as entities (&amp;lt; shows as &lt;, &lt;b&gt; as <b>).
 func excused(k Kind, match, source string) bool {
+	if backslashed(match, source) {
+		return true
+	}
 	switch k {
 	case Entity:
 		return strings.Contains(source, "&amp;"+match[1:])
 	case HTML:
 		return strings.Contains(source, "&lt;"+match[1:len(match)-1]) || strings.Contains(source, `\<`+match[1:])
+	}
+	return false
+}
+
+// backslashed reports whether source has match with some of its
+// punctuation escaped by backslashes.
+func backslashed(match, source string) bool {
+	if !strings.Contains(source, `\`) {
+		return false
+	}
+	var b strings.Builder
+	for _, r := range match {
+		if r < 0x80 && unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			b.WriteString(`\\?`)
+		}
+		b.WriteString(regexp.QuoteMeta(string(r)))
+	}
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return false
+	}
+	for _, m := range re.FindAllString(source, -1) {
+		if strings.Contains(m, `\`) {
+			return true
+		}
 	}
 	return false
 }
