@@ -214,9 +214,16 @@ func backslashed(match, source string) bool {
 }
 
 // linked reports whether url is in source as the target of a link, as
-// written, so that its CJK characters are the author's.
+// written, so that its CJK characters are the author's. A link to the
+// site's own files is looked up by its path ("/images/轨迹.jpg"): the
+// renderer puts the site's address before it.
 func linked(url, source string) bool {
-	return strings.Contains(source, "("+url) || strings.Contains(source, "<"+url) || strings.Contains(source, `"`+url)
+	if strings.Contains(source, "("+url) || strings.Contains(source, "<"+url) || strings.Contains(source, `"`+url) {
+		return true
+	}
+	rest := url[strings.Index(url, "://")+3:]
+	slash := strings.IndexByte(rest, '/')
+	return slash >= 0 && len(rest[slash:]) > 1 && strings.Contains(source, rest[slash:]+")")
 }
 
 // from returns up to 24 runes of s from i, to find the leftover in the

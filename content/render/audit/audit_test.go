@@ -61,6 +61,8 @@ func TestLeftovers(t *testing.T) {
 		{"an empty body that is only tags", "{% include post.md %}\n<!-- x -->", "", Options{}, nil},
 		{"url glued to CJK", "见 https://a.com/x 这里", "  见 https://a.com/x这里", Options{}, []Kind{GluedURL}},
 		{"url with CJK as written", "[维基](https://zh.wikipedia.org/wiki/维基)", "  维基 (https://zh.wikipedia.org/wiki/维基)", Options{}, nil},
+		{"a link to the site's own file with CJK in its name", "![轨迹](/images/轨迹.jpg)", "  [1] http://x.com/images/轨迹.jpg", Options{}, nil},
+		{"link text that is a URL, then CJK", "[http://a.com/x](http://a.com/x)下载", "  http://a.com/x[5]下载", Options{}, []Kind{GluedURL}},
 		{"base path doubled", "![a](/Blog/images/a.png)", "  Image: a → https://x.io/Blog/Blog/images/a.png", Options{BaseURL: "/Blog"}, []Kind{BasePath}},
 		{"base path once", "![a](/Blog/images/a.png)", "  Image: a → https://x.io/Blog/images/a.png", Options{BaseURL: "/Blog"}, nil},
 		{"a block quote", "> **a**b", "  │ **a**b", Options{}, []Kind{Strong}},
