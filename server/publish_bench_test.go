@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -139,5 +140,32 @@ func BenchmarkPublishToVisible(b *testing.B) {
 			b.ReportMetric(float64(publish)/1e6/float64(b.N), "publish-ms")
 			b.ReportMetric(float64(visible)/1e6/float64(b.N), "visible-ms")
 		})
+	}
+}
+
+// BenchmarkGitPushOpenSSH measures `git push` of one new post to a blog of
+// 1,000 posts with the real clients, from the push's start until the
+// client returns: receive-pack, the pre-receive hook's validation, the
+// post-receive hook's history record and the reload, as an author waits
+// for them. Goal: under 500 ms.
+func BenchmarkGitPushOpenSSH(b *testing.B) {
+	requireClients(b)
+	bs := startBlog(b, serverOptions{seed: generatedBlog(b, 1000)})
+	clone := bs.clone(b, bs.author)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		slug := fmt.Sprintf("pushed-%d-%d", time.Now().UnixNano(), i)
+		writeFile(b, filepath.Join(clone, "posts"), "2030-01-01-"+slug+".md", postFile("Pushed "+slug, "Fast?"))
+		bs.commitAll(b, clone, "add "+slug)
+		b.StartTimer()
+		if r := bs.git(b, bs.author, clone, "push", "--quiet", "origin", "main"); r.code != 0 {
+			b.Fatalf("push: %s", r)
+		}
+		b.StopTimer()
+		if _, ok := bs.store.Snapshot().Post(slug); !ok {
+			b.Fatalf("the pushed post is not live")
+		}
+		b.StartTimer()
 	}
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/sample"
 	"github.com/sshblog/sshblog/content/upload/uploadtest"
 )
@@ -183,4 +185,85 @@ func BenchmarkValidatePushWithImages(b *testing.B) {
 			}
 		})
 	}
+}
+
+// seedBlog10000 writes the generated 10,000-post blog once per benchmark.
+func seedBlog10000(b *testing.B) string {
+	b.Helper()
+	src := b.TempDir()
+	generateBlog(b, src, 10000)
+	return src
+}
+
+// heapMB returns the live heap after a collection, in MB, while keep is
+// still referenced.
+func heapMB(keep any) float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	runtime.KeepAlive(keep)
+	return float64(m.HeapAlloc) / 1e6
+}
+
+// BenchmarkContent10000Posts is the figure the store's are held to: the
+// same folder served with --content, loaded, and the heap it holds.
+func BenchmarkContent10000Posts(b *testing.B) {
+	src := seedBlog10000(b)
+	var heap float64
+	for b.Loop() {
+		snap, err := content.Load(os.DirFS(src), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		heap = heapMB(snap)
+		b.StartTimer()
+	}
+	b.ReportMetric(heap, "heap-MB")
+}
+
+// BenchmarkSeed10000Posts measures a first start with --seed: Open makes
+// the repository from a folder of 10,000 posts and loads it. heap-MB is
+// what the open store holds. Goals: under 5 s, and no more memory than
+// BenchmarkContent10000Posts.
+func BenchmarkSeed10000Posts(b *testing.B) {
+	src := seedBlog10000(b)
+	var heap float64
+	for b.Loop() {
+		s, err := Open(context.Background(), filepath.Join(b.TempDir(), "blog.git"), os.DirFS(src), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if n := len(s.Snapshot().Posts()); n != 10000 {
+			b.Fatalf("%d posts", n)
+		}
+		heap = heapMB(s)
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(heap, "heap-MB")
+}
+
+// BenchmarkReopen10000Posts measures a restart: Open on the repository a
+// seed of 10,000 posts made. Goal: under 1 s.
+func BenchmarkReopen10000Posts(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "blog.git")
+	s, err := Open(context.Background(), dir, os.DirFS(seedBlog10000(b)), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	var heap float64
+	for b.Loop() {
+		s, err := Open(context.Background(), dir, nil, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		heap = heapMB(s)
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(heap, "heap-MB")
 }

@@ -381,6 +381,9 @@ func (r *repo) writeBlobs(ctx context.Context, datas [][]byte) ([]string, error)
 		}
 		return []string{oid}, nil
 	}
+	if len(datas) >= packThreshold {
+		return r.writePack(ctx, datas)
+	}
 	tmp, err := r.scratch()
 	if err != nil {
 		return nil, fmt.Errorf("write blobs: %w", err)
@@ -406,6 +409,56 @@ func (r *repo) writeBlobs(ctx context.Context, datas [][]byte) ([]string, error)
 	oids := strings.Fields(string(out))
 	if len(oids) != len(datas) {
 		return nil, fmt.Errorf("git hash-object: %d ids for %d blobs", len(oids), len(datas))
+	}
+	return oids, nil
+}
+
+// packThreshold is how many blobs writeBlobs writes as one pack rather
+// than as loose objects, as git's own receive.unpackLimit (100) does for
+// pushes: a seed of 10,000 posts as loose objects means 10,000 files, each
+// synced to disk (core.fsync), and as many for every later read to open.
+const packThreshold = 100
+
+// writePack stores datas as blobs in one pack with git fast-import (one
+// process, one file synced) and returns their ids in order, which
+// fast-import reports through its marks file.
+func (r *repo) writePack(ctx context.Context, datas [][]byte) ([]string, error) {
+	tmp, err := r.scratch()
+	if err != nil {
+		return nil, fmt.Errorf("write blobs: %w", err)
+	}
+	marks, err := os.CreateTemp(tmp, "marks-")
+	if err != nil {
+		return nil, fmt.Errorf("write blobs: %w", err)
+	}
+	marks.Close()
+	defer os.Remove(marks.Name())
+	var in bytes.Buffer
+	for i, data := range datas {
+		fmt.Fprintf(&in, "blob\nmark :%d\ndata %d\n", i+1, len(data))
+		in.Write(data)
+		in.WriteByte('\n')
+	}
+	in.WriteString("done\n")
+	if _, err := r.run(ctx, in.Bytes(), nil, "fast-import", "--quiet", "--done", "--export-marks="+marks.Name()); err != nil {
+		return nil, err
+	}
+	out, err := os.ReadFile(marks.Name())
+	if err != nil {
+		return nil, fmt.Errorf("write blobs: %w", err)
+	}
+	oids := make([]string, len(datas))
+	for _, line := range strings.Split(string(out), "\n") {
+		mark, oid, ok := strings.Cut(line, " ")
+		n, err := strconv.Atoi(strings.TrimPrefix(mark, ":"))
+		if ok && err == nil && n >= 1 && n <= len(datas) {
+			oids[n-1] = oid
+		}
+	}
+	for i, oid := range oids {
+		if oid == "" {
+			return nil, fmt.Errorf("git fast-import: no id for blob %d", i+1)
+		}
 	}
 	return oids, nil
 }

@@ -95,8 +95,8 @@ func (s *Store) ensureRecorded(ctx context.Context, st *state) error {
 	e := Entry{Revision: st.commit, Time: time.Now().UTC(), Via: "recovery", Subject: subject}
 	if latest, err := history(ctx, s.repo, 1); err == nil && len(latest) == 1 {
 		e.Previous = latest[0].Revision
-		if prev, err := readTree(ctx, s.repo, e.Previous, nil); err == nil {
-			e.Files = diffFiles(prev.files, st.tree.files)
+		if prev, err := listFiles(ctx, s.repo, e.Previous); err == nil {
+			e.Files = diffFiles(prev, st.tree.files)
 		}
 	}
 	s.log.Info("recording main in the history at start-up", "revision", short(st.commit))

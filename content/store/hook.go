@@ -141,16 +141,17 @@ func validateCommit(ctx context.Context, r *repo, rules upload.Rules, old, commi
 	if err != nil {
 		return nil, fmt.Errorf("read the pushed tree: %w", err)
 	}
-	base := &state{tree: newTree(nil, "", time.Time{}, map[string]*blob{})}
+	baseFiles := map[string]*blob{}
+	var published []content.Problem
 	if !isZero(old) {
-		if base.tree, err = readTree(ctx, r, old, nil); err != nil {
+		if baseFiles, err = listFiles(ctx, r, old); err != nil {
 			return nil, fmt.Errorf("read the published tree: %w", err)
 		}
-		if base.snap, err = content.Load(base.tree, old); base.snap == nil {
-			return nil, fmt.Errorf("load the published blog: %w", err)
+		if published, err = publishedProblems(ctx, r, old); err != nil {
+			return nil, err
 		}
 	}
-	_, problems, err := judge(rules, base, tree, judgeChange)
+	_, problems, err := judge(rules, baseFiles, published, tree, judgeChange)
 	if err != nil {
 		return nil, fmt.Errorf("validate the pushed blog: %w", err)
 	}
@@ -244,21 +245,33 @@ func pushEntry(ctx context.Context, r *repo, u RefUpdate, author Author) (Entry,
 		return e, err
 	}
 	e.Subject = subject
-	newTree, err := readTree(ctx, r, u.New, nil)
+	newFiles, err := listFiles(ctx, r, u.New)
 	if err != nil {
 		return e, err
 	}
 	old := map[string]*blob{}
 	if !isZero(u.Old) {
 		e.Previous = u.Old
-		oldTree, err := readTree(ctx, r, u.Old, nil)
-		if err != nil {
+		if old, err = listFiles(ctx, r, u.Old); err != nil {
 			return e, err
 		}
-		old = oldTree.files
 	}
-	e.Files = diffFiles(old, newTree.files)
+	e.Files = diffFiles(old, newFiles)
 	return e, nil
+}
+
+// listFiles lists the files of commit (path → blob without contents),
+// enough to compare two trees.
+func listFiles(ctx context.Context, r *repo, commit string) (map[string]*blob, error) {
+	entries, err := r.lsTree(ctx, commit)
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string]*blob, len(entries))
+	for _, e := range entries {
+		files[e.path] = &blob{mode: e.mode, oid: e.oid, size: e.size}
+	}
+	return files, nil
 }
 
 // hookRepo returns a runner for the repository a hook runs in; without
@@ -372,4 +385,22 @@ func writeFileAtomic(p string, data []byte, mode os.FileMode) error {
 		return err
 	}
 	return os.Rename(f.Name(), p)
+}
+
+// publishedProblems returns the problems of the published commit: from the
+// cache the store keeps for its live state (writeProblems), else by
+// loading the commit's blog, which costs as much as checking the push.
+func publishedProblems(ctx context.Context, r *repo, commit string) ([]content.Problem, error) {
+	if problems, ok := readProblems(r.dir, commit); ok {
+		return problems, nil
+	}
+	tree, err := readTree(ctx, r, commit, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the published tree: %w", err)
+	}
+	snap, err := content.Load(tree, commit)
+	if snap == nil {
+		return nil, fmt.Errorf("load the published blog: %w", err)
+	}
+	return snap.Warnings(), nil
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -154,6 +153,7 @@ func (s *Store) sync(ctx context.Context) (*state, error) {
 		return nil, fmt.Errorf("load main %s: %w", short(commit), err)
 	}
 	s.cur.Store(st)
+	s.writeProblems(st)
 	s.lib.Publish(st.snap)
 	s.log.Info("loaded main after a push", "revision", short(commit))
 	return st, nil
@@ -176,17 +176,17 @@ const (
 	judgeRollback
 )
 
-// judge validates the candidate cand against the published state base (its
-// snapshot nil when none is published) as mode says, and returns its
-// snapshot and the problems to report, errors (which refuse it) and
-// warnings. Apply, Rollback, seeding and the pre-receive hook all judge
-// with it.
-func judge(rules upload.Rules, base *state, cand *Tree, mode judgeMode) (*content.Snapshot, []content.Problem, error) {
+// judge validates the candidate cand against the published state, its
+// files (path → blob; contents are not needed) and the problems its
+// snapshot has, as mode says, and returns the candidate's snapshot and the
+// problems to report, errors (which refuse it) and warnings. Apply,
+// Rollback, seeding and the pre-receive hook all judge with it.
+func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.Problem, cand *Tree, mode judgeMode) (*content.Snapshot, []content.Problem, error) {
 	changed := func(p string) bool {
 		if mode == judgeRollback {
 			return false
 		}
-		b, o := cand.files[p], base.tree.files[p]
+		b, o := cand.files[p], baseFiles[p]
 		return o == nil || b == nil || b.oid == "" || b.oid != o.oid || b.mode != o.mode
 	}
 	var problems []content.Problem
@@ -216,10 +216,6 @@ func judge(rules upload.Rules, base *state, cand *Tree, mode judgeMode) (*conten
 	case judgeRollback:
 		loaded = upload.Ratchet(loaded, changed, func(content.Problem) bool { return true })
 	default:
-		var published []content.Problem
-		if base.snap != nil {
-			published = base.snap.Warnings()
-		}
 		loaded = upload.Ratchet(loaded, changed, upload.ProblemSet(published))
 	}
 	return snap, append(problems, loaded...), nil
@@ -232,8 +228,15 @@ func judge(rules upload.Rules, base *state, cand *Tree, mode judgeMode) (*conten
 // describe the changed files). Callers hold s.mu (or own the store alone).
 func (s *Store) publish(ctx context.Context, base *state, files candidate, subject, via string, author Author, mode judgeMode) (Result, error) {
 	now := time.Now().UTC()
+	if err := fillContents(ctx, s.repo, files); err != nil {
+		return Result{}, fmt.Errorf("read the blog: %w", err)
+	}
 	cand := newTree(s.repo, "", now, files)
-	snap, warnings, err := judge(s.rules, base, cand, mode)
+	var published []content.Problem
+	if base.snap != nil {
+		published = base.snap.Warnings()
+	}
+	snap, warnings, err := judge(s.rules, base.tree.files, published, cand, mode)
 	if err != nil {
 		return Result{}, err
 	}
@@ -292,16 +295,10 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 		warnings = append(warnings, content.Problem{Warning: true,
 			Message: "published, but the history could not record it yet: " + err.Error()})
 	}
-	for _, p := range fresh {
-		if b := files[p]; b.data != nil && !upload.IsText(p) {
-			// Big binary files are read from git when needed; the head
-			// the upload rules check stays at hand (Tree.ReadHead).
-			head := bytes.Clone(b.data[:min(len(b.data), upload.ImageHeadLen)])
-			files[p] = &blob{mode: b.mode, oid: b.oid, size: b.size, head: head}
-		}
-	}
+	dropContents(files)
 	st := &state{commit: commit, tree: newTree(s.repo, commit, now, files), snap: withRevision(snap, commit)}
 	s.cur.Store(st)
+	s.writeProblems(st)
 	if s.lib != nil {
 		s.lib.Publish(st.snap)
 	}

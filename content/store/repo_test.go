@@ -183,6 +183,24 @@ func TestRepoOperations(t *testing.T) {
 	if want := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "hash-object", "--stdin"); oids[0] != want {
 		t.Fatalf("the empty blob is %s, git says %s", oids[0], want)
 	}
+	// Enough blobs to be written as a pack (git fast-import), the same
+	// ones again among them.
+	many := append([][]byte{}, datas...)
+	for i := range packThreshold {
+		many = append(many, []byte(fmt.Sprintf("blob %d\n", i)))
+	}
+	packed, err := r.writeBlobs(ctx, many)
+	must("write blobs as a pack", err)
+	if !reflect.DeepEqual(packed[:len(oids)], oids) {
+		t.Fatalf("the same blobs got other ids in a pack: %v, %v", packed[:len(oids)], oids)
+	}
+	back, err := r.readBlobs(ctx, packed)
+	must("read packed blobs", err)
+	for i, oid := range packed {
+		if !bytes.Equal(back[oid], many[i]) {
+			t.Fatalf("packed blob %d read back wrong", i)
+		}
+	}
 
 	// Names that git sorts in its own way: a folder sorts as "name/".
 	files := []indexEntry{

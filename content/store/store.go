@@ -176,11 +176,12 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 			return fmt.Errorf("open blog store: %w", err)
 		}
 	}
+	var seeded *state // the state create published, loaded already
 	if _, err := os.Stat(s.dir); errors.Is(err, fs.ErrNotExist) {
 		if seed == nil {
 			return fmt.Errorf("open blog store %s: it does not exist and there is no seed", s.dir)
 		}
-		if err := s.create(ctx, seed, opts.SeedName); err != nil {
+		if seeded, err = s.create(ctx, seed, opts.SeedName); err != nil {
 			return err
 		}
 	} else if err != nil {
@@ -199,14 +200,19 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	if commit == "" {
 		return fmt.Errorf("open blog store %s: the repository has no main branch", s.dir)
 	}
-	st, err := s.loadState(ctx, commit, nil)
-	if err != nil {
+	var st *state
+	if seeded != nil && seeded.commit == commit {
+		// The seed was validated and loaded as it was published; its tree
+		// read from the scratch repository, renamed since.
+		st = &state{commit: commit, tree: newTree(s.repo, commit, seeded.tree.time, seeded.tree.files), snap: seeded.snap}
+	} else if st, err = s.loadState(ctx, commit, nil); err != nil {
 		return fmt.Errorf("open blog store %s: load main %s: %w", s.dir, short(commit), err)
 	}
 	if err := s.ensureRecorded(ctx, st); err != nil {
 		return err
 	}
 	s.cur.Store(st)
+	s.writeProblems(st)
 	s.lib = content.NewLibrary(st.snap)
 	return nil
 }
@@ -346,30 +352,31 @@ var skippedSeedDirs = map[string]bool{
 
 // create makes the repository from seed. It builds it in a scratch folder
 // next to dir and renames it into place only when it is complete, so a kill
-// leaves either nothing or a whole repository.
-func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
+// leaves either nothing or a whole repository. It returns the state it
+// published, its snapshot loaded.
+func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) (*state, error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(s.dir), filepath.Base(s.dir)+".seeding-")
 	if err != nil {
-		return fmt.Errorf("create blog store: %w", err)
+		return nil, fmt.Errorf("create blog store: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	// The seeding store works on the scratch repository; it is never shared.
 	seeder := &Store{dir: tmp, git: s.git, repo: s.repoAt(tmp), rules: s.rules, log: s.log}
 	if err := seeder.repo.initBare(ctx); err != nil {
-		return fmt.Errorf("create blog store: %w", err)
+		return nil, fmt.Errorf("create blog store: %w", err)
 	}
 	if err := seeder.configure(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	files, err := readSeed(seed)
 	if err != nil {
-		return fmt.Errorf("create blog store: read the seed: %w", err)
+		return nil, fmt.Errorf("create blog store: read the seed: %w", err)
 	}
 	if seedName == "" {
 		seedName = "the seed"
 	}
 	if len(files) == 0 {
-		return fmt.Errorf("create blog store: %s holds no files", seedName)
+		return nil, fmt.Errorf("create blog store: %s holds no files", seedName)
 	}
 	empty := &state{tree: newTree(nil, "", time.Time{}, map[string]*blob{})}
 	msg := "Seed the blog from " + oneLine(seedName)
@@ -377,15 +384,15 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
 	if err != nil {
 		var ve *content.ValidationError
 		if errors.As(err, &ve) {
-			return fmt.Errorf("create blog store: the seed %s is not a valid blog:\n%w", seedName, err)
+			return nil, fmt.Errorf("create blog store: the seed %s is not a valid blog:\n%w", seedName, err)
 		}
-		return fmt.Errorf("create blog store: %w", err)
+		return nil, fmt.Errorf("create blog store: %w", err)
 	}
 	if err := os.RemoveAll(filepath.Join(tmp, tmpDirName)); err != nil {
-		return fmt.Errorf("create blog store: %w", err)
+		return nil, fmt.Errorf("create blog store: %w", err)
 	}
 	if err := os.Rename(tmp, s.dir); err != nil {
-		return fmt.Errorf("create blog store: %w", err)
+		return nil, fmt.Errorf("create blog store: %w", err)
 	}
 	s.log.Info("created the blog repository", "dir", s.dir, "seed", seedName)
 	// The upload rules' warnings (an image whose extension lies); what
@@ -396,7 +403,7 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) error {
 			s.log.Warn("seed", "problem", w.String())
 		}
 	}
-	return nil
+	return seeder.cur.Load(), nil
 }
 
 // readSeed reads every file of seed, leaving out skippedSeedDirs and .git.
@@ -447,6 +454,7 @@ func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*sta
 	if snap == nil {
 		return nil, err
 	}
+	dropContents(tree.files)
 	// Problems a snapshot holds were published (Load serves each file as
 	// well as it can); they are its Warnings.
 	return &state{commit: commit, tree: tree, snap: snap}, nil

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sshblog/sshblog/content/upload"
 )
 
 // Git modes of the files a tree may hold.
@@ -283,4 +285,49 @@ func (d *openDir) ReadDir(n int) ([]fs.DirEntry, error) {
 // isUnder reports whether p is dir or inside it.
 func isUnder(p, dir string) bool {
 	return dir == "." || p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// fillContents makes every text file of files (the posts and YAML files
+// content.Load reads) hold its contents, reading those that lack them
+// from git in one go, so that validating a candidate does not start a git
+// process per post. Blobs are shared between states and never changed: a
+// blob that needs its contents is replaced in files by a copy.
+func fillContents(ctx context.Context, r *repo, files map[string]*blob) error {
+	var need []string
+	for p, b := range files {
+		if b.data == nil && b.oid != "" && b.size > 0 && (b.mode == modeFile || b.mode == modeExecutable) && upload.IsText(p) {
+			need = append(need, b.oid)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	datas, err := r.readBlobs(ctx, need)
+	if err != nil {
+		return err
+	}
+	for p, b := range files {
+		if data, ok := datas[b.oid]; ok && b.data == nil && upload.IsText(p) {
+			files[p] = &blob{mode: b.mode, oid: b.oid, size: b.size, data: data}
+		}
+	}
+	return nil
+}
+
+// dropContents makes no file of files hold its contents once they are in
+// git: a live state's posts are in its snapshot already, and holding them
+// twice doubled the server's memory. Whoever needs a file's bytes reads
+// them from git (Tree.ReadFile, fillContents); an image keeps the head the
+// upload rules check (Tree.ReadHead).
+func dropContents(files map[string]*blob) {
+	for p, b := range files {
+		if b.data == nil || b.oid == "" {
+			continue
+		}
+		d := &blob{mode: b.mode, oid: b.oid, size: b.size}
+		if !upload.IsText(p) {
+			d.head = bytes.Clone(b.data[:min(len(b.data), upload.ImageHeadLen)])
+		}
+		files[p] = d
+	}
 }
