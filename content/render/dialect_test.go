@@ -68,6 +68,9 @@ func TestDialectEmphasisNextToCJK(t *testing.T) {
 		{"这是**加粗**的字", "加粗"},
 		{"结尾**粗体。**", "粗体。"},
 		{"__下划线：__中文", "下划线："},
+		{"就是 Google**「让 Web 成为平台」**而准备的", "「让 Web 成为平台」"},
+		{"中心的。**很不幸，以 HTML 为中心的。**Angular 2 并没有", "很不幸，以 HTML 为中心的。"},
+		{"开 **Data Saver（省流量模式**）的用户", "Data Saver（省流量模式"},
 	} {
 		styled, text := renderDark(t, r, tt.md)
 		if strings.Contains(text, "**") || strings.Contains(text, "__") {

@@ -106,13 +106,16 @@ func (d cjkDelimiters) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 }
 
 // flanking applies CommonMark's rules for whether a delimiter run of c
-// between before and after can open or close, with a CJK character on
-// either side satisfying the part of the rule that asks for space or
-// punctuation.
+// between before and after can open or close, made CJK-friendly in two
+// ways: CJK punctuation (「」，。：) does not count as punctuation (CJK
+// text has no spaces, so its punctuation sits between letters), and a CJK
+// character on the far side satisfies the part of the rule that asks for
+// space or punctuation.
 func flanking(c byte, before, after rune) (canOpen, canClose bool) {
-	bPunct, bSpace := util.IsPunctRune(before) || unicode.IsPunct(before) || unicode.IsSymbol(before), util.IsSpaceRune(before)
-	aPunct, aSpace := util.IsPunctRune(after) || unicode.IsPunct(after) || unicode.IsSymbol(after), util.IsSpaceRune(after)
 	bCJK, aCJK := linebreak.IsCJK(before), linebreak.IsCJK(after)
+	bPunct := !bCJK && (util.IsPunctRune(before) || unicode.IsPunct(before) || unicode.IsSymbol(before))
+	aPunct := !aCJK && (util.IsPunctRune(after) || unicode.IsPunct(after) || unicode.IsSymbol(after))
+	bSpace, aSpace := util.IsSpaceRune(before), util.IsSpaceRune(after)
 	left := !aSpace && (!aPunct || bSpace || bPunct || bCJK)
 	right := !bSpace && (!bPunct || aSpace || aPunct || aCJK)
 	if c == '_' {
