@@ -110,7 +110,12 @@ func (d *doc) transform(root ast.Node) {
 			next = firstRune(d.src[texts[i+1].Segment.Start:])
 		}
 		if !cjkJoin(lastRune(d.src[:t.Segment.Stop]), next) {
-			insertAfter(t, d.synth(" "))
+			// The line's text with the space, rather than a node of its
+			// own: Glamour's cost is per node.
+			v := t.Segment.Value(d.src)
+			start := len(d.src)
+			d.src = append(append(d.src, v...), ' ')
+			t.Segment = text.NewSegment(start, len(d.src))
 		}
 	}
 	// Entities in text decoded here, so that what they decode to is
@@ -364,12 +369,26 @@ func (d *doc) link(n *ast.Link) {
 	}
 	n.Destination = []byte(u)
 	n.Title = nil
-	insertAfter(n, d.synth("["+strconv.Itoa(d.ref(u))+"]"))
+	d.after(n, "["+strconv.Itoa(d.ref(u))+"]")
 	if inTable(n) {
 		// Glamour measures a cell with the hidden URL in it (see
 		// dropHidden): in tables, the text alone.
 		unwrap(n)
 	}
+}
+
+// after puts the text s right after n: into the Text node that follows,
+// if there is one (Glamour's cost is per node), else as a node of its own.
+func (d *doc) after(n ast.Node, s string) {
+	if t, ok := n.NextSibling().(*ast.Text); ok && !t.IsRaw() {
+		v := t.Segment.Value(d.src)
+		nt := d.synth(s)
+		d.src = append(d.src, v...)
+		nt.Segment = text.NewSegment(nt.Segment.Start, len(d.src))
+		t.Segment = nt.Segment
+		return
+	}
+	insertAfter(n, d.synth(s))
 }
 
 // target resolves a destination and returns it if a reader's terminal can
@@ -569,26 +588,33 @@ func superscript(n int) string {
 }
 
 // references appends the numbered link targets to the post: a rule, then
-// a line "[n] URL" per target, each URL hyperlinked.
+// a line "[n] URL" per target, each URL hyperlinked. The lines are one Text
+// node, their hyperlinks written as OSC 8 sequences here (a Link node each
+// would cost a Glamour element each, a tenth of a post's render for ten
+// links); termsafe.Link made the targets safe, and linebreak.Lines lets
+// nothing else through.
 func (d *doc) references(root ast.Node) {
 	if len(d.refs) == 0 {
 		return
 	}
 	root.AppendChild(root, ast.NewThematicBreak())
-	para := ast.NewParagraph()
+	var b strings.Builder
 	for i, r := range d.refs {
 		u, local, _ := strings.Cut(r, "\x00")
 		if i > 0 {
-			para.AppendChild(para, d.raw(string(linebreak.Break)))
+			b.WriteRune(linebreak.Break)
 		}
-		para.AppendChild(para, d.synth("["+strconv.Itoa(i+1)+"] "))
-		l := ast.NewLink()
-		l.Destination = []byte(u)
-		l.AppendChild(l, d.synth(u))
-		para.AppendChild(para, l)
+		b.WriteString("[" + strconv.Itoa(i+1) + "] ")
+		if target, ok := termsafe.Link(u); ok {
+			b.WriteString("\x1b]8;;" + target + "\x1b\\" + u + "\x1b]8;;\x1b\\")
+		} else {
+			b.WriteString(u)
+		}
 		if local != "" {
-			para.AppendChild(para, d.synth(" ("+local+")"))
+			b.WriteString(" (" + local + ")")
 		}
 	}
+	para := ast.NewParagraph()
+	para.AppendChild(para, d.synth(b.String()))
 	root.AppendChild(root, para)
 }
