@@ -231,10 +231,10 @@ func TestDialectLinks(t *testing.T) {
 	r := New(0)
 	md := "见[这篇文章](https://example.com/a)和[另一篇](https://example.com/b)，" +
 		"再见[这篇](https://example.com/a)。地址 https://x.com/a这是中文，" +
-		"[页内](#top)，[坏的](javascript:alert(1))。\n"
+		"[页内](#top)，[坏的](javascript:alert(1))。见[https://y.com/p](https://y.com/p)下载。\n"
 	out := renderPlain(t, r, md, 100)
 	for _, want := range []string{
-		"见这篇文章[1]和另一篇[2]，再见这篇[1]。", "https://x.com/a 这是中文", "页内，坏的。",
+		"见这篇文章[1]和另一篇[2]，再见这篇[1]。", "https://x.com/a 这是中文", "页内，坏的。", "https://y.com/p 下载。",
 		"[1] https://example.com/a\n  [2] https://example.com/b",
 	} {
 		if !strings.Contains(out, want) {

@@ -77,8 +77,7 @@ func expandLiquid(s string, site content.Site, code [][2]int) string {
 	if !strings.Contains(s, "{{") && !strings.Contains(s, "{%") {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	ci := 0
 	inCode := func(pos int) bool {
 		for ci < len(code) && code[ci][1] <= pos {
@@ -88,27 +87,28 @@ func expandLiquid(s string, site content.Site, code [][2]int) string {
 	}
 	i := 0
 	for i < len(s) {
+		start := i // s[start:j] is copied to b as it is
 		j := indexLiquid(s, i)
 		if j < 0 {
-			b.WriteString(s[i:])
+			b = append(b, s[i:]...)
 			break
 		}
-		b.WriteString(s[i:j])
+		b = append(b, s[i:j]...)
 		isCode := inCode(j)
 		if s[j+1] == '{' {
 			end := strings.Index(s[j+2:], "}}")
 			if isCode || end < 0 {
-				b.WriteString("{{")
+				b = append(b, "{{"...)
 				i = j + 2
 				continue
 			}
-			b.WriteString(liquidOutput(s[j+2:j+2+end], site))
+			b = append(b, liquidOutput(s[j+2:j+2+end], site)...)
 			i = j + 2 + end + 2
 			continue
 		}
 		end := strings.Index(s[j+2:], "%}")
 		if end < 0 {
-			b.WriteString("{%")
+			b = append(b, "{%"...)
 			i = j + 2
 			continue
 		}
@@ -120,12 +120,12 @@ func expandLiquid(s string, site content.Site, code [][2]int) string {
 			if k < 0 {
 				k, after = len(s), len(s)
 			}
-			b.WriteString(s[next:k])
+			b = append(b, s[next:k]...)
 			i = after
 		case name == "endraw":
 			i = next
 		case isCode:
-			b.WriteString(s[j:next])
+			b = append(b, s[j:next]...)
 			i = next
 		case name == "comment":
 			_, after := findTag(s, next, "endcomment")
@@ -143,13 +143,22 @@ func expandLiquid(s string, site content.Site, code [][2]int) string {
 			code := expandLiquid(s[next:k], site, nil)
 			fence := fenceFor(code)
 			lang, _, _ := strings.Cut(strings.TrimSpace(args), " ")
-			b.WriteString(fence + lang + code + fence)
+			b = append(b, fence + lang + code + fence...)
 			i = after
 		default:
 			i = next // every other tag vanishes
+			// Alone on its line, with its line: a line of spaces left
+			// behind would end an HTML block around it, and the indented
+			// rest of the block would become code.
+			ls := strings.LastIndexByte(s[:j], '\n') + 1
+			le := strings.IndexByte(s[next:], '\n')
+			if le >= 0 && ls >= start && strings.TrimSpace(s[ls:j]) == "" && strings.TrimSpace(s[next:next+le]) == "" {
+				b = b[:len(b)-(j-ls)]
+				i = next + le + 1
+			}
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // indexLiquid returns the index of the next "{{" or "{%" at or after i.

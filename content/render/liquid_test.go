@@ -24,6 +24,7 @@ func TestLiquid(t *testing.T) {
 		{"relative_url filter", `{{ "/a.png" | relative_url }}`, "/base/a.png"},
 		{"absolute_url filter", `{{ '/a.png' | absolute_url }}`, "https://blog.example/base/a.png"},
 		{"other output vanishes", "a{{ page.title }}b", "ab"},
+		{"a tag alone on its line goes with its line", "<section>\n  <div>\n    {% include disqus.html %}\n  </div>\n</section>\n", "<section>\n  <div>\n  </div>\n</section>\n"},
 		{"other tags vanish", "a{% include x.html %}b{% if x %}c{% endif %}", "abc"},
 		{"unterminated liquid stays", "a {{ b and {% c", "a {{ b and {% c"},
 		{"raw keeps content", "{% raw %}{{ x }}{% endraw %}", "{{ x }}"},

@@ -369,6 +369,12 @@ func (d *doc) link(n *ast.Link) {
 	}
 	n.Destination = []byte(u)
 	n.Title = nil
+	if shown := d.plainText(n); looksLikeURL(shown) {
+		// The text is a URL already ([https://x](https://x)): shown as a
+		// bare URL is, apart from what follows.
+		d.apart(n)
+		return
+	}
 	d.after(n, "["+strconv.Itoa(d.ref(u))+"]")
 	if inTable(n) {
 		// Glamour measures a cell with the hidden URL in it (see
@@ -423,11 +429,23 @@ func (d *doc) autoLink(n *ast.AutoLink) {
 		unwrap(l)
 		return
 	}
-	if next, ok := l.NextSibling().(*ast.Text); ok {
+	d.apart(l)
+}
+
+// apart keeps a URL shown as text apart from CJK text right after it: a
+// space between them.
+func (d *doc) apart(n ast.Node) {
+	if next, ok := n.NextSibling().(*ast.Text); ok {
 		if r := firstRune(next.Segment.Value(d.src)); r >= utf8.RuneSelf && !unicode.IsSpace(r) {
-			insertAfter(l, d.synth(" "))
+			insertAfter(n, d.synth(" "))
 		}
 	}
+}
+
+// looksLikeURL reports whether link text is a URL.
+func looksLikeURL(s string) bool {
+	s = strings.TrimSpace(s)
+	return !strings.ContainsAny(s, " \t\n") && (strings.Contains(s, "://") || strings.HasPrefix(s, "www."))
 }
 
 // image becomes an image line: "🖼 name", hyperlinked to the image, and
@@ -588,7 +606,7 @@ func superscript(n int) string {
 }
 
 // references appends the numbered link targets to the post: a rule, then
-// a line "[n] URL" per target, each URL hyperlinked. The lines are one Text
+// a line "[n] URL" per target, each URL hyperlinked and percent-encoded. The lines are one Text
 // node, their hyperlinks written as OSC 8 sequences here (a Link node each
 // would cost a Glamour element each, a tenth of a post's render for ten
 // links); termsafe.Link made the targets safe, and linebreak.Lines lets
@@ -606,7 +624,9 @@ func (d *doc) references(root ast.Node) {
 		}
 		b.WriteString("[" + strconv.Itoa(i+1) + "] ")
 		if target, ok := termsafe.Link(u); ok {
-			b.WriteString("\x1b]8;;" + target + "\x1b\\" + u + "\x1b]8;;\x1b\\")
+			// Shown as the target is, percent-encoded: a URL of ASCII alone
+			// is copied whole by every terminal's own URL detection.
+			b.WriteString("\x1b]8;;" + target + "\x1b\\" + target + "\x1b]8;;\x1b\\")
 		} else {
 			b.WriteString(u)
 		}
