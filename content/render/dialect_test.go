@@ -144,6 +144,9 @@ func TestDialectMath(t *testing.T) {
 		{`bracket \[ \frac{a}{b} \] end`, `\[ \frac{a}{b} \]`},
 		{"$$\n\\sum_{i=1}^{n} x_i^{*} \\\\ y\n$$\n", "\\sum_{i=1}^{n} x_i^{*} \\\\ y"},
 		{`entities stay $a &lt; b$`, `$a &lt; b$`},
+		// Math that closes on a later line of its paragraph, and in a table.
+		{"- return $$R = \\begin{cases}\n\t0 & s \\\\\n\t\\end{cases}\n\t$$\n", `$$R = \begin{cases} 0 & s \\ \end{cases} $$`},
+		{"| a |\n|---|\n| $$\\{ x \\}$$ |\n", `$$\{ x \}$$`},
 	} {
 		if out := renderPlain(t, r, tt.md, 80); !strings.Contains(out, tt.want) {
 			t.Errorf("%q: output lacks %q:\n%s", tt.md, tt.want, out)

@@ -189,13 +189,40 @@ func (mathInline) Trigger() []byte { return []byte{'$', '\\'} }
 func (mathInline) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, segment := block.PeekLine()
 	end := mathEnd(line, block.PrecendingCharacter())
-	if end <= 0 {
+	if end > 0 {
+		span := ast.NewCodeSpan()
+		span.AppendChild(span, ast.NewRawTextSegment(segment.WithStop(segment.Start+end)))
+		block.Advance(end)
+		return span
+	}
+	// $$, \[ and \( may close on a later line of the paragraph.
+	var closer []byte
+	for _, d := range [][2]string{{"$$", "$$"}, {`\[`, `\]`}, {`\(`, `\)`}} {
+		if bytes.HasPrefix(line, []byte(d[0])) && !bytes.Contains(line[len(d[0]):], []byte(d[1])) {
+			closer = []byte(d[1])
+		}
+	}
+	if closer == nil {
 		return nil
 	}
+	l, pos := block.Position()
 	span := ast.NewCodeSpan()
-	span.AppendChild(span, ast.NewRawTextSegment(segment.WithStop(segment.Start+end)))
-	block.Advance(end)
-	return span
+	span.AppendChild(span, ast.NewRawTextSegment(segment))
+	block.AdvanceLine()
+	for {
+		line, segment = block.PeekLine()
+		if line == nil {
+			block.SetPosition(l, pos)
+			return nil
+		}
+		if i := bytes.Index(line, closer); i >= 0 {
+			span.AppendChild(span, ast.NewRawTextSegment(segment.WithStop(segment.Start+i+len(closer))))
+			block.Advance(i + len(closer))
+			return span
+		}
+		span.AppendChild(span, ast.NewRawTextSegment(segment))
+		block.AdvanceLine()
+	}
 }
 
 // mathEnd returns the length of the math at the start of line, or 0.
@@ -241,9 +268,10 @@ func mathEnd(line []byte, before rune) int {
 	return 0
 }
 
-// mathBlock parses display math whose "$$" starts a line (after any
+// mathBlock parses display math whose "$$" starts a block (after any
 // indent) and ends a later line, or the same one, into a fenced code block
-// without a language holding every line as written.
+// without a language holding every line as written. As in kramdown, it
+// does not interrupt a paragraph: "$$" lines inside one are inline math.
 type mathBlock struct{}
 
 func (mathBlock) Trigger() []byte { return []byte{'$'} }
@@ -297,7 +325,7 @@ func advanceLine(reader text.Reader, line []byte, segment text.Segment) {
 }
 
 func (mathBlock) Close(ast.Node, text.Reader, parser.Context) {}
-func (mathBlock) CanInterruptParagraph() bool                 { return true }
+func (mathBlock) CanInterruptParagraph() bool                 { return false }
 func (mathBlock) CanAcceptIndentedLine() bool                 { return false }
 
 // ialNode is a kramdown attribute list or extension, removed before

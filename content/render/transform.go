@@ -284,18 +284,27 @@ func unwrap(n ast.Node) {
 }
 
 // codeSpan keeps a code span's text literal: no entity is decoded (Glamour
-// would), and line breaks inside it are spaces, as CommonMark says.
+// would), and line breaks inside it are spaces, as CommonMark says. In a
+// table, Glamour also reads backslash escapes in a cell's code spans, so
+// there backslashes are doubled.
 func (d *doc) codeSpan(n *ast.CodeSpan) {
+	special := "&\n"
+	if inTable(n) {
+		special += `\`
+	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		t, ok := c.(*ast.Text)
 		if !ok {
 			continue
 		}
 		v := string(t.Segment.Value(d.src))
-		if !strings.ContainsAny(v, "&\n") {
+		if !strings.ContainsAny(v, special) {
 			continue
 		}
 		v = strings.ReplaceAll(strings.ReplaceAll(v, "\n", " "), "&", "&amp;")
+		if inTable(n) {
+			v = strings.ReplaceAll(v, `\`, `\\`)
+		}
 		t.Segment = d.raw(v).Segment
 	}
 }
