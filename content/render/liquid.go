@@ -143,7 +143,7 @@ func expandLiquid(s string, site content.Site, code [][2]int) string {
 			code := expandLiquid(s[next:k], site, nil)
 			fence := fenceFor(code)
 			lang, _, _ := strings.Cut(strings.TrimSpace(args), " ")
-			b = append(b, fence + lang + code + fence...)
+			b = append(b, fence+lang+code+fence...)
 			i = after
 		default:
 			i = next // every other tag vanishes
