@@ -104,9 +104,9 @@ func TestDialectHeadingWithoutSpace(t *testing.T) {
 
 func TestDialectKramdownAttributes(t *testing.T) {
 	r := New(0)
-	md := "# 一\n\n* TOC\n{:toc}\n\n## 二\n\n段落\n{: .note}\n\n{: class=\"x\"}\n\n*强调*{: .c} 文字\n\n{::options parse_block_html=\"true\" /}\n\n### 三\n"
+	md := "# 一\n\n* TOC\n{:toc}\n\n## 二 {#two}\n\n段落\n{: .note}\n\n{: class=\"x\"}\n\n*强调*{: .c} 文字\n\n{::options parse_block_html=\"true\" /}\n\n### 三\n"
 	out := renderPlain(t, r, md, 80)
-	if strings.Contains(out, "{:") || strings.Contains(out, "TOC") {
+	if strings.Contains(out, "{:") || strings.Contains(out, "TOC") || strings.Contains(out, "{#") {
 		t.Errorf("attribute lists or the TOC marker show:\n%s", out)
 	}
 	toc := "  • 一\n      • 二\n          • 三"

@@ -45,11 +45,11 @@ import (
 //     {:#id}, {:toc}, {::options … /}) become ialNode, which the tree
 //     transform removes (and turns {:toc} into a table of contents).
 func newParser() parser.Parser {
-	md := goldmark.New(goldmark.WithExtensions(
-		extension.GFM,
-		extension.DefinitionList,
-		extension.Footnote,
-	))
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.DefinitionList, extension.Footnote),
+		// "## Heading {#id .class}", kramdown's header IDs, never show.
+		goldmark.WithParserOptions(parser.WithHeadingAttribute()),
+	)
 	p := md.Parser()
 	p.AddOptions(
 		parser.WithInlineParsers(
