@@ -113,6 +113,9 @@ func TestDialectKramdownAttributes(t *testing.T) {
 	if !strings.Contains(out, toc) {
 		t.Errorf("no table of contents %q:\n%s", toc, out)
 	}
+	if out := renderPlain(t, r, "前{::comment}\n隐藏的\n\n段落{:/comment}后\n", 80); strings.TrimSpace(out) != "前后" {
+		t.Errorf("a kramdown comment shows: %q", out)
+	}
 	// Without headings, {:toc} is nothing.
 	if out := renderPlain(t, r, "* TOC\n{:toc}\n\ntext\n", 80); strings.TrimSpace(out) != "text" {
 		t.Errorf("a TOC without headings shows %q", out)

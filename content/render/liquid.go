@@ -23,7 +23,36 @@ import (
 // its own, only for a body that has both Liquid and code. (Package liquid,
 // a real Liquid implementation, is to replace this.)
 func liquid(p parser.Parser, md string, site content.Site) string {
+	md = dropKramdownComments(md)
 	return expandLiquid(md, site, codeRanges(p, []byte(md)))
+}
+
+// dropKramdownComments removes kramdown's comments, {::comment} … {:/comment}
+// (or {:/}), with what they hold: kramdown never parses it. It runs on the
+// text, before the parse, because a comment may span blocks.
+func dropKramdownComments(s string) string {
+	const open = "{::comment}"
+	if !strings.Contains(s, open) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, open)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		rest := s[i+len(open):]
+		end, n := strings.Index(rest, "{:/comment}"), len("{:/comment}")
+		if e := strings.Index(rest, "{:/}"); e >= 0 && (end < 0 || e < end) {
+			end, n = e, len("{:/}")
+		}
+		if end < 0 {
+			return b.String() // unclosed: a comment to the end, as in kramdown
+		}
+		s = rest[end+n:]
+	}
 }
 
 // clean normalises line endings and neutralises what termsafe.String does
