@@ -36,7 +36,7 @@ type itemList struct {
 	spacing   int // blank lines between rows
 	empty     string
 
-	shown  []int    // indices into src that pass the filter; nil when unfiltered
+	shown  []int32  // indices into src that pass the filter; nil when unfiltered
 	terms  []string // the filter terms shown was computed for
 	cursor int      // position in the shown items
 	offset int      // first shown item on screen
@@ -65,7 +65,7 @@ func (l *itemList) count() int {
 // index maps a shown position to an index in src.
 func (l *itemList) index(pos int) int {
 	if l.shown != nil {
-		return l.shown[pos]
+		return int(l.shown[pos])
 	}
 	return pos
 }
@@ -117,19 +117,19 @@ func (l *itemList) applyFilter() {
 		return
 	}
 	if l.shown != nil && narrows(l.terms, terms) {
-		shown := l.shown[:0:0]
+		shown := l.shown[:0] // in place: an index is read before it is overwritten
 		for _, i := range l.shown {
-			if l.src.Match(i, terms) {
+			if l.src.Match(int(i), terms) {
 				shown = append(shown, i)
 			}
 		}
 		l.shown, l.terms = shown, terms
 		return
 	}
-	shown := make([]int, 0, 16)
+	shown := make([]int32, 0, 16)
 	for i := 0; i < l.src.Len(); i++ {
 		if l.src.Match(i, terms) {
-			shown = append(shown, i)
+			shown = append(shown, int32(i))
 		}
 	}
 	l.shown, l.terms = shown, terms

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -147,4 +148,61 @@ func BenchmarkOpenCached(b *testing.B) {
 		}
 		b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	})
+}
+
+// BenchmarkSessionMemory10k reports the heap a session's UI holds on a blog
+// of 10,000 posts, sessions sharing one Cache as the server's do: on the
+// post list, with a filter typed, and reading a post. Run with
+// -benchtime=1000x to hold a thousand sessions at once. shared-cache is
+// what the Cache itself holds once the list has been filtered: the
+// lower-cased text of every post, built once for all sessions.
+func BenchmarkSessionMemory10k(b *testing.B) {
+	blog := bigBlog(10000)
+	out, err := (&wrapRenderer{}).Render(blog.Site(), blog.Posts()[0], 78, theme.Dark)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := sharedRenderer{out: out}
+	b.Run("shared-cache", func(b *testing.B) {
+		var before, after runtime.MemStats
+		held := make([]*Cache, 0, b.N)
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for range b.N {
+			c := NewCache()
+			c.postKeys(blog)
+			held = append(held, c)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(b.N), "B/cache")
+		runtime.KeepAlive(held)
+	})
+	cache := NewCache()
+	for _, sc := range []struct {
+		name string
+		keys []string
+	}{
+		{"list", nil},
+		{"filtered", []string{"/", "数据库"}},
+		{"filtered-wide", []string{"/", "e"}},
+		{"reader", []string{"enter"}},
+	} {
+		b.Run(sc.name, func(b *testing.B) {
+			held := make([]*Model, 0, b.N)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range b.N {
+				d := newDriver(b, Options{Snapshot: blog, Renderer: r, Width: 80, Height: 24, Cache: cache})
+				d.keys(sc.keys...)
+				_ = d.m.View()
+				held = append(held, d.m)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(b.N), "B/session")
+			runtime.KeepAlive(held)
+		})
+	}
 }
