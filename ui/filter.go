@@ -66,8 +66,8 @@ func narrows(old, terms []string) bool {
 }
 
 // postFields are the texts of p the post list filters on.
-func postFields(p *content.Post) ([4]string, [][]string) {
-	return [...]string{p.Title, p.Description, p.Headline, p.Slug}, [][]string{p.Tags, p.Categories}
+func postFields(p *content.Post) ([6]string, [][]string) {
+	return [...]string{p.Title, p.Subtitle, p.Description, p.Excerpt, p.Headline, p.Slug}, [][]string{p.Tags, p.Categories}
 }
 
 // postKeys is the text the post list filters on: each post's fields,

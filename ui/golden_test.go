@@ -51,6 +51,11 @@ var goldenScreens = []goldenScreen{
 	{"tag", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"4", "enter"}},
 	{"posts-en", func(testing.TB) *content.Snapshot { return testBlog() }, nil},
 	{"help", seedBlog, []string{"?"}},
+	{"pages-posts", pagesBlog, nil},
+	{"pages", pagesBlog, []string{"5"}},
+	{"page", pagesBlog, []string{"5", "enter"}},
+	{"reader-subtitle", pagesBlog, []string{"enter"}},
+	{"pages-help", pagesBlog, []string{"?"}},
 }
 
 func TestGolden(t *testing.T) {

@@ -25,7 +25,11 @@ func (m *Model) helpKeys() helpKeys {
 		helpKey.SetHelp("?", m.d.msgs.helpLess)
 	}
 	short := append(p.ShortHelp(), quit, helpKey)
-	full := append(p.FullHelp(), []key.Binding{k.NextSection, k.PrevSection, k.JumpSection, quit, helpKey, k.ForceQuit})
+	jump := k.JumpSection
+	if m.shown(sectionPages) {
+		jump.SetHelp("1-5", m.d.msgs.helpJump)
+	}
+	full := append(p.FullHelp(), []key.Binding{k.NextSection, k.PrevSection, jump, quit, helpKey, k.ForceQuit})
 	return helpKeys{short: short, full: full}
 }
 

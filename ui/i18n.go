@@ -12,6 +12,7 @@ type messages struct {
 	sections [sectionCount]string
 
 	noPosts, noBooks, noPapers, noTags, noMatches string
+	noPages                                       string
 	postsTagged                                   string // "%s" = tag
 	filterPrompt, searchPrompt                    string
 	rendering, renderFailed                       string // renderFailed: "%v" = error
@@ -47,11 +48,12 @@ func messagesFor(language string) *messages {
 	lang := strings.ToLower(strings.TrimSpace(language))
 	if lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_") {
 		return &messages{
-			sections:     [sectionCount]string{"文章", "书单", "论文", "标签"},
+			sections:     [sectionCount]string{"文章", "书单", "论文", "标签", "页面"},
 			noPosts:      "还没有文章。",
 			noBooks:      "还没有书。",
 			noPapers:     "还没有论文。",
 			noTags:       "还没有标签。",
+			noPages:      "还没有页面。",
 			noMatches:    "没有匹配的条目。",
 			postsTagged:  "标签「%s」下的文章",
 			filterPrompt: "筛选：",
@@ -96,11 +98,12 @@ func messagesFor(language string) *messages {
 		}
 	}
 	return &messages{
-		sections:     [sectionCount]string{"Posts", "Books", "Papers", "Tags"},
+		sections:     [sectionCount]string{"Posts", "Books", "Papers", "Tags", "Pages"},
 		noPosts:      "No posts yet.",
 		noBooks:      "No books yet.",
 		noPapers:     "No papers yet.",
 		noTags:       "No tags yet.",
+		noPages:      "No pages yet.",
 		noMatches:    "Nothing matches.",
 		postsTagged:  "Posts tagged “%s”",
 		filterPrompt: "Filter: ",

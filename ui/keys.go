@@ -17,8 +17,8 @@ type KeyMap struct {
 	ForceQuit            key.Binding // ctrl+c
 	NextSection          key.Binding
 	PrevSection          key.Binding
-	Section              [sectionCount]key.Binding // 1–4
-	JumpSection          key.Binding               // 1–4 as one help entry
+	Section              [sectionCount]key.Binding // 1–5
+	JumpSection          key.Binding               // 1–4 (1–5 with pages) as one help entry
 	Help                 key.Binding
 	Filter               key.Binding // / in lists
 	Search               key.Binding // / in the reader
@@ -51,7 +51,7 @@ func newKeyMap(msgs *messages) *KeyMap {
 		ForceQuit:   b([]string{"ctrl+c"}, "ctrl+c", msgs.helpForceQuit),
 		NextSection: b([]string{"tab"}, "tab", msgs.helpNextSection),
 		PrevSection: b([]string{"shift+tab"}, "shift+tab", msgs.helpPrevSection),
-		JumpSection: b([]string{"1", "2", "3", "4"}, "1-4", msgs.helpJump),
+		JumpSection: b([]string{"1", "2", "3", "4", "5"}, "1-4", msgs.helpJump),
 		Help:        b([]string{"?"}, "?", msgs.helpMore),
 		Filter:      b([]string{"/"}, "/", msgs.helpFilter),
 		Search:      b([]string{"/"}, "/", msgs.helpSearch),

@@ -19,6 +19,7 @@ const (
 	sectionBooks
 	sectionPapers
 	sectionTags
+	sectionPages // shown only when the blog has pages
 	sectionCount
 )
 
@@ -55,7 +56,10 @@ type page interface {
 
 // Messages by which pages ask the root to open something.
 type (
-	openPostMsg  struct{ post *content.Post }
+	openPostMsg struct {
+		post   *content.Post
+		isPage bool // one of the snapshot's pages, not a post
+	}
 	openBookMsg  struct{ book content.Book }
 	openPaperMsg struct{ paper content.Paper }
 	openTagMsg   struct{ tag string }

@@ -6,17 +6,19 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 )
 
 const dateLayout = "2006-01-02"
 
-// postRows shows posts, two lines each: a featured mark, the title and the
-// date; then the tags and the description (or the first paragraph).
+// postRows shows posts or pages, two lines each: a featured mark, the
+// title, the subtitle where it fits, and the date; then the tags and the
+// description (or the author's excerpt, or the first paragraph).
 type postRows struct {
 	d     *deps
 	posts []*content.Post
-	match *postMatcher
+	match *postMatcher // nil for pages: a short list, matched field by field
 }
 
 // newPostRows shows posts, all of s's or some of them in the same order.
@@ -24,10 +26,18 @@ func newPostRows(d *deps, s *content.Snapshot, posts []*content.Post) postRows {
 	return postRows{d: d, posts: posts, match: &postMatcher{cache: d.cache, snap: s}}
 }
 
+// minSubtitle is the fewest cells a subtitle is cut to in a row; with less
+// room it is left out.
+const minSubtitle = 12
+
 func (r postRows) Len() int        { return len(r.posts) }
 func (r postRows) ID(i int) string { return r.posts[i].Slug }
 
 func (r postRows) Match(i int, terms []string) bool {
+	if r.match == nil {
+		fields, lists := postFields(r.posts[i])
+		return matchesAll(terms, fields[:], lists...)
+	}
 	return r.match.match(r.posts, i, terms)
 }
 
@@ -46,13 +56,26 @@ func (r postRows) Row(i, width int, selected bool) string {
 	if !p.Date.IsZero() {
 		date = st.Meta().Render(p.Date.Format(dateLayout))
 	}
-	line1 := alignRight(mark+titleStyle.Render(oneLine(p.Title)), date, width)
+	left := mark + titleStyle.Render(oneLine(p.Title))
+	if sub := oneLine(p.Subtitle); sub != "" {
+		room := width - ansi.StringWidth(left) - 2
+		if date != "" {
+			room -= ansi.StringWidth(date) + 2
+		}
+		if w := ansi.StringWidth(sub); w <= room || room >= minSubtitle {
+			left += "  " + st.Faint().Render(truncate(sub, room))
+		}
+	}
+	line1 := alignRight(left, date, width)
 
 	var parts []string
 	if len(p.Tags) > 0 {
 		parts = append(parts, "#"+strings.Join(p.Tags, " #"))
 	}
 	desc := p.Description
+	if desc == "" {
+		desc = p.Excerpt
+	}
 	if desc == "" {
 		desc = p.Headline
 	}
@@ -66,19 +89,34 @@ func (r postRows) Row(i, width int, selected bool) string {
 	return line1 + "\n" + line2
 }
 
-// postsPage lists every post, or the posts with one tag.
+// postsPage lists every post, the posts with one tag, or the pages.
 type postsPage struct {
-	d    *deps
-	tag  string // "" for every post
-	list itemList
-	w, h int
+	d     *deps
+	tag   string // "" for every post
+	pages bool   // the pages instead of posts
+	list  itemList
+	w, h  int
 }
 
 // newPostsPage returns the list of posts of s, or of those tagged tag.
 func newPostsPage(d *deps, s *content.Snapshot, tag string) *postsPage {
 	p := &postsPage{d: d, tag: tag}
-	p.list = newItemList(d, newPostRows(d, s, p.posts(s)), 2, 1, d.msgs.noPosts)
+	p.list = newItemList(d, p.rows(s), 2, 1, d.msgs.noPosts)
 	return p
+}
+
+// newPagesPage returns the list of the pages of s (about, links, ...).
+func newPagesPage(d *deps, s *content.Snapshot) *postsPage {
+	p := &postsPage{d: d, pages: true}
+	p.list = newItemList(d, p.rows(s), 2, 1, d.msgs.noPages)
+	return p
+}
+
+func (p *postsPage) rows(s *content.Snapshot) postRows {
+	if p.pages {
+		return postRows{d: p.d, posts: s.Pages()}
+	}
+	return newPostRows(p.d, s, p.posts(s))
 }
 
 func (p *postsPage) posts(s *content.Snapshot) []*content.Post {
@@ -90,7 +128,10 @@ func (p *postsPage) posts(s *content.Snapshot) []*content.Post {
 
 func (p *postsPage) refresh(s *content.Snapshot) {
 	p.list.empty = p.d.msgs.noPosts
-	p.list.setSource(newPostRows(p.d, s, p.posts(s)))
+	if p.pages {
+		p.list.empty = p.d.msgs.noPages
+	}
+	p.list.setSource(p.rows(s))
 }
 
 func (p *postsPage) headingLines() int {
@@ -107,7 +148,7 @@ func (p *postsPage) SetSize(w, h int) {
 
 func (p *postsPage) Update(msg tea.Msg) tea.Cmd {
 	return p.list.Update(msg, func(i int) tea.Cmd {
-		return send(openPostMsg{post: p.list.src.(postRows).posts[i]})
+		return send(openPostMsg{post: p.list.src.(postRows).posts[i], isPage: p.pages})
 	})
 }
 

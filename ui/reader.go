@@ -52,6 +52,7 @@ type reader struct {
 	site     content.Site
 
 	post    *content.Post // the version being read
+	isPage  bool          // post is one of the snapshot's pages
 	latest  *content.Post // a newer published version, until r reloads it
 	removed bool          // the post is no longer published
 	minutes int
@@ -80,9 +81,9 @@ type reader struct {
 	index   *searchIndex // of lines, built by the first search; nil before
 }
 
-// newReader opens p from snapshot s.
-func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, th theme.Theme) *reader {
-	rd := &reader{d: d, renderer: r, theme: th, current: -1}
+// newReader opens p, a post or (isPage) a page, from snapshot s.
+func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, isPage bool, th theme.Theme) *reader {
+	rd := &reader{d: d, renderer: r, theme: th, current: -1, isPage: isPage}
 	rd.snap, rd.site = s, s.Site()
 	rd.show(p)
 	return rd
@@ -107,7 +108,11 @@ func (r *reader) setTheme(t theme.Theme) {
 
 func (r *reader) refresh(s *content.Snapshot) {
 	r.snap = s
-	p, ok := s.Post(r.post.Slug)
+	lookup := s.Post
+	if r.isPage {
+		lookup = s.Page
+	}
+	p, ok := lookup(r.post.Slug)
 	switch {
 	case !ok:
 		r.removed, r.latest = true, nil
@@ -276,6 +281,18 @@ func (r *reader) layoutHeader() []string {
 	for _, l := range title {
 		lines = append(lines, st.PostTitle().Render(l))
 	}
+	// The subtitle, in up to two lines, where the screen has room for
+	// the rule under the header.
+	if sub := oneLine(p.Subtitle); sub != "" && r.h >= 14 {
+		sl := wrap(sub, r.col)
+		if n := min(maxLines, 2); len(sl) > n {
+			sl = sl[:n]
+			sl[n-1] = truncate(sl[n-1]+ellipsis, r.col)
+		}
+		for _, l := range sl {
+			lines = append(lines, st.Subtitle().Render(l))
+		}
+	}
 	var meta []string
 	if !p.Date.IsZero() {
 		meta = append(meta, p.Date.Format(dateLayout))
@@ -358,8 +375,12 @@ func (r *reader) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// neighbours returns the posts listed before and after this one.
+// neighbours returns the posts listed before and after this one; a page
+// has none.
 func (r *reader) neighbours() (newer, older *content.Post) {
+	if r.isPage {
+		return nil, nil
+	}
 	return r.snap.Neighbours(r.post.Slug)
 }
 

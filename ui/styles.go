@@ -106,6 +106,9 @@ func (s *Styles) Value() lipgloss.Style { return s.fg(s.text) }
 // PostTitle is the title in the reader's header.
 func (s *Styles) PostTitle() lipgloss.Style { return s.fg(s.accent).Bold(true) }
 
+// Subtitle is the line under the title in the reader's header.
+func (s *Styles) Subtitle() lipgloss.Style { return s.fg(s.text) }
+
 // Notice is a passing notice such as "1 new post".
 func (s *Styles) Notice() lipgloss.Style { return s.fg(s.accent).Bold(true) }
 

@@ -164,7 +164,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.top().Update(msg)
 		}
 	case openPostMsg:
-		m.openPost(msg.post)
+		m.openPost(msg.post, msg.isPage)
 	case openBookMsg:
 		m.push(newBookPage(&m.d, m.snap, msg.book))
 	case openPaperMsg:
@@ -271,9 +271,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	case key.Matches(msg, k.NextSection):
-		m.switchTo((m.active + 1) % sectionCount)
+		m.switchTo(m.nextSection(1))
 	case key.Matches(msg, k.PrevSection):
-		m.switchTo((m.active + sectionCount - 1) % sectionCount)
+		m.switchTo(m.nextSection(-1))
 	case key.Matches(msg, k.Quit):
 		if !m.pop() {
 			return tea.Quit
@@ -284,7 +284,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	default:
 		for i, b := range k.Section {
-			if key.Matches(msg, b) {
+			if key.Matches(msg, b) && m.shown(section(i)) {
 				m.switchTo(section(i))
 				return nil
 			}
@@ -310,10 +310,30 @@ func (m *Model) ensureSection(s section) {
 		p = newPapersPage(&m.d, m.snap)
 	case sectionTags:
 		p = newTagsPage(&m.d, m.snap)
+	case sectionPages:
+		p = newPagesPage(&m.d, m.snap)
 	default:
 		p = newPostsPage(&m.d, m.snap, "")
 	}
 	m.stacks[s] = []page{p}
+}
+
+// shown reports whether section s has a tab: the pages only when the blog
+// has some (or they are on screen), as most blogs have none.
+func (m *Model) shown(s section) bool {
+	return s != sectionPages || m.active == sectionPages || len(m.snap.Pages()) > 0
+}
+
+// nextSection is the section with a tab step tabs away from the active
+// one, round the end.
+func (m *Model) nextSection(step int) section {
+	s := m.active
+	for {
+		s = (s + section(step) + sectionCount) % sectionCount
+		if m.shown(s) {
+			return s
+		}
+	}
 }
 
 func (m *Model) switchTo(s section) {
@@ -345,9 +365,10 @@ func (m *Model) pop() bool {
 	return true
 }
 
-// openPost opens p in the reader on the active section. Only one reader
-// exists per session: one left open in another section is closed.
-func (m *Model) openPost(p *content.Post) {
+// openPost opens p, a post or a page, in the reader on the active section.
+// Only one reader exists per session: one left open in another section is
+// closed.
+func (m *Model) openPost(p *content.Post, isPage bool) {
 	if p == nil {
 		return
 	}
@@ -359,7 +380,7 @@ func (m *Model) openPost(p *content.Post) {
 			}
 		}
 	}
-	m.reader = newReader(&m.d, m.renderer, m.snap, p, m.theme)
+	m.reader = newReader(&m.d, m.renderer, m.snap, p, isPage, m.theme)
 	m.push(m.reader)
 }
 
@@ -423,6 +444,9 @@ func (m *Model) headerView() string {
 	st := m.d.styles
 	var tabs strings.Builder
 	for i, label := range m.d.msgs.sections {
+		if !m.shown(section(i)) {
+			continue
+		}
 		style := st.Tab()
 		if section(i) == m.active {
 			style = st.ActiveTab()
