@@ -26,6 +26,7 @@ var renderWidths = []int{40, 80, 120}
 // measurements per width.
 type renderReport struct {
 	doc      *content.Post
+	page     bool // a page, not a post
 	findings []widthFinding
 	lines    []audit.Lines // one per renderWidths
 	err      error
@@ -55,6 +56,7 @@ func renderAll(snap *content.Snapshot) []renderReport {
 			defer wg.Done()
 			for i := range next {
 				reports[i] = renderOne(r, site, docs[i], opt)
+				reports[i].page = i >= len(snap.Posts())
 			}
 		}()
 	}
@@ -113,13 +115,16 @@ func renderOne(r *render.Renderer, site content.Site, p *content.Post, opt audit
 // and the line measurements per width. dir is the blog folder, to name
 // files by. It returns the number of screens with leftovers.
 func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
-	screens, bad := 0, 0
+	screens, bad, pages := 0, 0, 0
 	kinds := map[audit.Kind]int{}
 	totals := make([]audit.Lines, len(renderWidths))
 	for i := range totals {
 		totals[i].Width = renderWidths[i]
 	}
 	for _, rep := range reports {
+		if rep.page {
+			pages++
+		}
 		file := filepath.Join(dir, filepath.FromSlash(rep.doc.Path))
 		if rep.err != nil {
 			fmt.Fprintf(w, "%s: render: %v\n", file, rep.err)
@@ -164,8 +169,8 @@ func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
 	if len(parts) > 0 {
 		detail = " (" + strings.Join(parts, ", ") + ")"
 	}
-	fmt.Fprintf(w, "render: %s at %s columns: %d of %d screens with leftovers%s\n",
-		count(len(reports), "document"), joinInts(renderWidths), bad, screens, detail)
+	fmt.Fprintf(w, "render: %s and %s at %s columns: %d of %d screens with leftovers%s\n",
+		count(len(reports)-pages, "post"), count(pages, "page"), joinInts(renderWidths), bad, screens, detail)
 	for _, t := range totals {
 		fmt.Fprintf(w, "render: %d columns: widest line %d, %d lines over; %s lines of CJK paragraphs wrapped, mean fill %.3f; %d continuation lines start with closing punctuation\n",
 			t.Width, t.Widest, t.Over, humanize.Comma(int64(t.Wrapped)), t.MeanFill(), t.BadStarts)

@@ -164,7 +164,7 @@ func TestCheckRender(t *testing.T) {
 		if status != 0 || !strings.Contains(out, finding+"\n") && !strings.Contains(out, finding+" ") {
 			t.Errorf("check %s: status %d, stdout:\n%s\nwant status 0 and a line starting %q", flag, status, out, finding)
 		}
-		if !strings.Contains(out, "\nrender: 2 documents at 40, 80, 120 columns: ") {
+		if !strings.Contains(out, "\nrender: 2 posts and 0 pages at 40, 80, 120 columns: ") {
 			t.Errorf("check %s: no summary of the screens in:\n%s", flag, out)
 		}
 		for _, w := range []string{"40", "80", "120"} {

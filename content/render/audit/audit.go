@@ -142,7 +142,7 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 				break
 			}
 		}
-		for _, u := range urlRE.FindAllString(text, -1) {
+		for _, u := range urlRE.FindAllString(strings.Join(cells, " "), -1) {
 			if base != "" && strings.Contains(u, "/"+base+"/"+base+"/") {
 				out = append(out, Finding{Kind: BasePath, Line: i + 1, Text: line, Source: u})
 			}
@@ -215,15 +215,18 @@ func backslashed(match, source string) bool {
 
 // linked reports whether url is in source as the target of a link, as
 // written, so that its CJK characters are the author's. A link to the
-// site's own files is looked up by its path ("/images/轨迹.jpg"): the
-// renderer puts the site's address before it.
+// site's own files is looked up by its path ("/images/轨迹.jpg", or
+// relative, "a.md#原码"): the renderer puts the site's address before it.
 func linked(url, source string) bool {
 	if strings.Contains(source, "("+url) || strings.Contains(source, "<"+url) || strings.Contains(source, `"`+url) {
 		return true
 	}
 	rest := url[strings.Index(url, "://")+3:]
 	slash := strings.IndexByte(rest, '/')
-	return slash >= 0 && len(rest[slash:]) > 1 && strings.Contains(source, rest[slash:]+")")
+	if slash < 0 || len(rest[slash:]) < 2 {
+		return false
+	}
+	return strings.Contains(source, rest[slash:]+")") || strings.Contains(source, "("+rest[slash+1:]+")")
 }
 
 // from returns up to 24 runes of s from i, to find the leftover in the

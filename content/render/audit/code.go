@@ -76,6 +76,20 @@ func codeOf(source string) *code {
 				blank(f.Info.Segment.Start, f.Info.Segment.Stop)
 			}
 			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			// Raw HTML, not prose: a $ in an attribute is not math.
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				blank(seg.Start, seg.Stop)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			for i := 0; i < n.Segments.Len(); i++ {
+				seg := n.Segments.At(i)
+				blank(seg.Start, seg.Stop)
+			}
+			return ast.WalkSkipChildren, nil
 		case *ast.CodeSpan:
 			var b strings.Builder
 			for ch := n.FirstChild(); ch != nil; ch = ch.NextSibling() {
