@@ -178,10 +178,15 @@ func TestBrokenSeedIsFatal(t *testing.T) {
 	requireTools(t, "git")
 	data := t.TempDir()
 	seed := t.TempDir()
+	// What a post says is served as well as it can be (a warning); what
+	// cannot be stored, such as a symbolic link, stops the first start.
 	writeTree(t, seed, map[string]string{"posts/2021-01-01-broken.md": "---\ntitle: [unclosed\n---\n"})
+	if err := os.Symlink("/etc/passwd", filepath.Join(seed, "posts", "2021-01-02-link.md")); err != nil {
+		t.Fatal(err)
+	}
 	var stdout, stderr strings.Builder
 	status := run(t.Context(), []string{"--listen", "127.0.0.1:0", "--data", data, "--seed", seed}, env(nil), &stdout, &stderr)
-	if status != 1 || !strings.Contains(stderr.String(), "posts/2021-01-01-broken.md:2: ") || !strings.Contains(stderr.String(), seed) {
+	if status != 1 || !strings.Contains(stderr.String(), "posts/2021-01-02-link.md: symbolic links are not allowed") || !strings.Contains(stderr.String(), seed) {
 		t.Errorf("status %d, stderr:\n%s\nwant 1, the seed and the broken file named", status, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(data, "blog.git")); err == nil {

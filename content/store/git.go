@@ -195,6 +195,33 @@ func (r *repo) run(ctx context.Context, stdin []byte, extraEnv []string, args ..
 	return stdout.Bytes(), nil
 }
 
+// runStreams runs git with args and stdin as input, and hands its
+// standard output to read as it comes, so a big output (every post of a
+// blog) is never held whole twice.
+func (r *repo) runStreams(ctx context.Context, stdin io.Reader, read func(io.Reader) error, args ...string) error {
+	cmd := exec.CommandContext(ctx, r.git, args...)
+	cmd.Dir = r.dir
+	cmd.Env = r.env
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return &gitError{args: args, err: err}
+	}
+	rerr := read(out)
+	if rerr != nil {
+		_, _ = io.Copy(io.Discard, out) // let git finish writing
+	}
+	if err := cmd.Wait(); err != nil {
+		return &gitError{args: args, err: err, stderr: stderr.String()}
+	}
+	return rerr
+}
+
 // line runs git and returns its output's first line, trimmed.
 func (r *repo) line(ctx context.Context, stdin []byte, args ...string) (string, error) {
 	out, err := r.run(ctx, stdin, nil, args...)
@@ -335,30 +362,32 @@ func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte,
 		in.WriteString(oid)
 		in.WriteByte('\n')
 	}
-	out, err := r.run(ctx, in.Bytes(), nil, "cat-file", "--batch")
+	err := r.runStreams(ctx, &in, func(out io.Reader) error {
+		br := bufio.NewReader(out)
+		for range oids {
+			// "<oid> SP <type> SP <size> LF <contents> LF", or "<oid> missing LF"
+			header, err := br.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("git cat-file: short output: %w", err)
+			}
+			f := strings.Fields(header)
+			if len(f) != 3 || f[1] != "blob" {
+				return fmt.Errorf("git cat-file: cannot read blob: %s", strings.TrimSpace(header))
+			}
+			n, err := strconv.Atoi(f[2])
+			if err != nil {
+				return fmt.Errorf("git cat-file: bad header %q", header)
+			}
+			data := make([]byte, n+1)
+			if _, err := io.ReadFull(br, data); err != nil {
+				return fmt.Errorf("git cat-file: short blob %s: %w", f[0], err)
+			}
+			blobs[f[0]] = data[:n:n]
+		}
+		return nil
+	}, "cat-file", "--batch")
 	if err != nil {
 		return nil, err
-	}
-	br := bufio.NewReader(bytes.NewReader(out))
-	for range oids {
-		// "<oid> SP <type> SP <size> LF <contents> LF", or "<oid> missing LF"
-		header, err := br.ReadString('\n')
-		if err != nil {
-			return nil, fmt.Errorf("git cat-file: short output: %w", err)
-		}
-		f := strings.Fields(header)
-		if len(f) != 3 || f[1] != "blob" {
-			return nil, fmt.Errorf("git cat-file: cannot read blob: %s", strings.TrimSpace(header))
-		}
-		n, err := strconv.Atoi(f[2])
-		if err != nil {
-			return nil, fmt.Errorf("git cat-file: bad header %q", header)
-		}
-		data := make([]byte, n+1)
-		if _, err := io.ReadFull(br, data); err != nil {
-			return nil, fmt.Errorf("git cat-file: short blob %s: %w", f[0], err)
-		}
-		blobs[f[0]] = data[:n:n]
 	}
 	return blobs, nil
 }
@@ -433,14 +462,19 @@ func (r *repo) writePack(ctx context.Context, datas [][]byte) ([]string, error) 
 	}
 	marks.Close()
 	defer os.Remove(marks.Name())
-	var in bytes.Buffer
+	// The stream refers to the blobs rather than copying them: a seed's
+	// are all in memory already.
+	in := make([]io.Reader, 0, 3*len(datas)+1)
 	for i, data := range datas {
-		fmt.Fprintf(&in, "blob\nmark :%d\ndata %d\n", i+1, len(data))
-		in.Write(data)
-		in.WriteByte('\n')
+		in = append(in, strings.NewReader(fmt.Sprintf("blob\nmark :%d\ndata %d\n", i+1, len(data))),
+			bytes.NewReader(data), strings.NewReader("\n"))
 	}
-	in.WriteString("done\n")
-	if _, err := r.run(ctx, in.Bytes(), nil, "fast-import", "--quiet", "--done", "--export-marks="+marks.Name()); err != nil {
+	in = append(in, strings.NewReader("done\n"))
+	err = r.runStreams(ctx, io.MultiReader(in...), func(out io.Reader) error {
+		_, err := io.Copy(io.Discard, out)
+		return err
+	}, "fast-import", "--quiet", "--done", "--export-marks="+marks.Name())
+	if err != nil {
 		return nil, err
 	}
 	out, err := os.ReadFile(marks.Name())
