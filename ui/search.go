@@ -211,12 +211,6 @@ func (idx *searchIndex) find(lines []string, query string) []match {
 	return out
 }
 
-// findMatches returns every case-insensitive occurrence of query in lines
-// (which may hold ANSI styling), in order, across line breaks.
-func findMatches(lines []string, query string) []match {
-	return newSearchIndex(lines).find(lines, query)
-}
-
 // highlight styles the matches in lines, which are the rendered lines from
 // first on; the current match gets its own style.
 func highlight(lines []string, first int, matches []match, current int, st *Styles) {

@@ -281,3 +281,10 @@ func seedBlog(t testing.TB) *content.Snapshot {
 	}
 	return s
 }
+
+// findMatches returns every case-insensitive occurrence of query in lines
+// (which may hold ANSI styling), in order, across line breaks: a search
+// as the reader runs it, for the tests of matching.
+func findMatches(lines []string, query string) []match {
+	return newSearchIndex(lines).find(lines, query)
+}
