@@ -724,6 +724,8 @@ func TestExcerpt(t *testing.T) {
 		{"# Title\n\n<figure>\n{% raw %}\nFirst [words](http://x) and **bold**.\nSecond", "First words and bold."},
 		{"![img](a.png)\n- item\n\n正文第一段。", "正文第一段。"},
 		{strings.Repeat("# heading\n", 1000) + "late paragraph", ""},
+		{"<iframe\n  id=\"chart\"\n  src=\"x\">\n</iframe>\nAfter the chart.", "After the chart."},
+		{"<p>One line</p>\nNext.", "Next."},
 	}
 	for _, tc := range tests {
 		if got := excerpt(tc.body); got != tc.want {

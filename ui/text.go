@@ -73,11 +73,17 @@ func excerpt(body string) string {
 	if len(body) > excerptScan {
 		body = strings.ToValidUTF8(body[:excerptScan], "")
 	}
+	inTag := false // within an HTML tag written over several lines
 	for len(body) > 0 {
 		line, rest, _ := strings.Cut(body, "\n")
 		body = rest
 		line = strings.TrimSpace(line)
+		if inTag {
+			inTag = !strings.Contains(line, ">")
+			continue
+		}
 		if line == "" || strings.ContainsAny(line[:1], "<{#|!`>-*+=") {
+			inTag = line != "" && line[0] == '<' && strings.LastIndexByte(line, '<') > strings.LastIndexByte(line, '>')
 			continue
 		}
 		line = markdownLink.ReplaceAllString(line, "$1")
