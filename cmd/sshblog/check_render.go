@@ -116,6 +116,7 @@ func renderOne(r *render.Renderer, site content.Site, p *content.Post, opt audit
 // files by. It returns the number of screens with leftovers.
 func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
 	screens, bad, pages := 0, 0, 0
+	examples := make([]string, len(renderWidths)) // the first bad start at each width, with its file
 	kinds := map[audit.Kind]int{}
 	totals := make([]audit.Lines, len(renderWidths))
 	for i := range totals {
@@ -156,6 +157,12 @@ func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
 		}
 		bad += len(badWidths)
 		for i, l := range rep.lines {
+			if l.Over > 0 {
+				fmt.Fprintf(w, "%s: render: %s wider than %d columns (%d cells): %s\n", file, count(l.Over, "line"), l.Width, l.Widest, oneLine(l.OverLine))
+			}
+			if l.BadStart != "" && examples[i] == "" {
+				examples[i] = file + ": " + oneLine(l.BadStart)
+			}
 			totals[i].Add(l)
 		}
 	}
@@ -171,11 +178,11 @@ func printRenderReport(w io.Writer, dir string, reports []renderReport) int {
 	}
 	fmt.Fprintf(w, "render: %s and %s at %s columns: %d of %d screens with leftovers%s\n",
 		count(len(reports)-pages, "post"), count(pages, "page"), joinInts(renderWidths), bad, screens, detail)
-	for _, t := range totals {
+	for i, t := range totals {
 		fmt.Fprintf(w, "render: %d columns: widest line %d, %d lines over; %s lines of CJK paragraphs wrapped, mean fill %.3f; %d continuation lines start with closing punctuation\n",
 			t.Width, t.Widest, t.Over, humanize.Comma(int64(t.Wrapped)), t.MeanFill(), t.BadStarts)
-		if t.BadStart != "" {
-			fmt.Fprintf(w, "render: %d columns: for example %s\n", t.Width, oneLine(t.BadStart))
+		if examples[i] != "" {
+			fmt.Fprintf(w, "render: %d columns: for example %s\n", t.Width, examples[i])
 		}
 	}
 	return bad

@@ -165,8 +165,8 @@ func TestMeasureLines(t *testing.T) {
 		"  这一行太宽了这一行太宽了这一行太宽了这一行太宽了", // 50 cells: over
 	}, "\n")
 	m := MeasureLines(source, rendered, 40)
-	if m.Width != 40 || m.Widest != 50 || m.Over != 1 {
-		t.Errorf("width %d, widest %d, over %d; want 40, 50, 1", m.Width, m.Widest, m.Over)
+	if m.Width != 40 || m.Widest != 50 || m.Over != 1 || !strings.HasPrefix(m.OverLine, "  这一行太宽了") {
+		t.Errorf("width %d, widest %d, over %d (%q); want 40, 50, 1 (the last line)", m.Width, m.Widest, m.Over, m.OverLine)
 	}
 	if m.Wrapped != 2 || math.Abs(m.MeanFill()-30.0/40) > 1e-9 {
 		t.Errorf("wrapped %d, mean fill %.3f; want 2 lines, 0.750", m.Wrapped, m.MeanFill())
@@ -186,9 +186,9 @@ func TestMeasureLinesClosingPunctuation(t *testing.T) {
 
 func TestLinesAdd(t *testing.T) {
 	var total Lines
-	total.Add(Lines{Widest: 30, Over: 1, Wrapped: 2, Fill: 1.5, BadStarts: 1, BadStart: "a"})
-	total.Add(Lines{Widest: 50, Wrapped: 1, Fill: 0.5, BadStart: "b"})
-	want := Lines{Widest: 50, Over: 1, Wrapped: 3, Fill: 2, BadStarts: 1, BadStart: "a"}
+	total.Add(Lines{Widest: 30, Wrapped: 2, Fill: 1.5, BadStarts: 1, BadStart: "a"})
+	total.Add(Lines{Widest: 50, Over: 1, OverLine: "x", Wrapped: 1, Fill: 0.5, BadStart: "b"})
+	want := Lines{Widest: 50, Over: 1, OverLine: "x", Wrapped: 3, Fill: 2, BadStarts: 1, BadStart: "a"}
 	if total != want {
 		t.Errorf("sum = %+v, want %+v", total, want)
 	}

@@ -16,6 +16,8 @@ type Lines struct {
 	Width  int // the width rendered for, in cells
 	Widest int // the widest line, in cells
 	Over   int // lines wider than Width
+	// OverLine is the first line wider than Width, without escapes.
+	OverLine string
 	// Wrapped counts the lines of CJK paragraphs that the next line
 	// continues: the lines a line breaker filled. Fill sums their widths
 	// as a fraction of Width, so Fill/Wrapped is their mean fill (at most
@@ -35,6 +37,9 @@ type Lines struct {
 func (l *Lines) Add(m Lines) {
 	l.Widest = max(l.Widest, m.Widest)
 	l.Over += m.Over
+	if l.OverLine == "" {
+		l.OverLine = m.OverLine
+	}
 	l.Wrapped += m.Wrapped
 	l.Fill += m.Fill
 	l.BadStarts += m.BadStarts
@@ -71,10 +76,13 @@ func MeasureLines(source, rendered string, width int) Lines {
 	for _, raw := range strings.Split(rendered, "\n") {
 		cells := xansi.StringWidth(raw)
 		m.Widest = max(m.Widest, cells)
+		plain := xansi.Strip(raw)
 		if cells > width {
 			m.Over++
+			if m.OverLine == "" {
+				m.OverLine = plain
+			}
 		}
-		plain := xansi.Strip(raw)
 		text := stripQuote(plain)
 		r := row{text: strings.TrimRightFunc(text, isSpace), indent: len(plain) - len(strings.TrimLeft(plain, " ")), cells: cells}
 		r.prose = r.text != "" && !strings.ContainsAny(r.text, "│┃─┼┬┴╭╮╰╯") && !code.hasLineExact(r.text)
