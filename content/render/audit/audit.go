@@ -84,8 +84,9 @@ var leftovers = []leftover{
 // first line can be one (a wrapped line may start with "#1").
 var headingRE = regexp.MustCompile(`^#+[^\s#]`)
 
-// urlRE is a URL as a terminal's link detection sees it: up to white space.
-var urlRE = regexp.MustCompile(`https?://[^\s]+`)
+// urlRE is a URL as a terminal's link detection sees it: up to white
+// space, a no-break or ideographic space included.
+var urlRE = regexp.MustCompile(`https?://[^\s\p{Z}]+`)
 
 // Options are what Leftovers needs to know of the site.
 type Options struct {

@@ -54,7 +54,10 @@ func codeOf(source string) *code {
 	}
 	for _, re := range literalBlocks {
 		for _, m := range re.FindAllSubmatchIndex(prose, -1) {
+			// The content, and the lines with the tags as they stand (a
+			// <pre> in a fenced block's Javadoc is that block's line).
 			add(string(prose[m[2]:m[3]]))
+			add(string(prose[lineStart(prose, m[0]):m[1]]))
 			blank(m[0], m[1])
 		}
 	}
@@ -123,6 +126,9 @@ func (c *code) addLiteral(texts ...string) {
 		}
 	}
 }
+
+// lineStart returns the index of the start of the line of s holding i.
+func lineStart(s []byte, i int) int { return bytes.LastIndexByte(s[:i], '\n') + 1 }
 
 // hasLine reports whether a rendered line (trimmed) is a line of code, or
 // a piece of one (a long line cut at the screen's edge, with a marker).
