@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,8 +21,9 @@ import (
 // as a publish would (the upload rules, then the blog itself), prints every
 // problem as "file:line: message", warnings marked "warning:", then a
 // summary line, and returns 1 when there are errors, 0 otherwise (2 for a
-// usage error).
-func check(args []string, stdout, stderr io.Writer) int {
+// usage error). With --render it also renders the blog (see renderAll),
+// which stops early when ctx is done (Ctrl-C).
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("sshblog check", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	// The upload limits, from the same table as serve's flags.
@@ -83,7 +85,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		if renderToo {
 			// What loads can still be read for what it would look like.
 			if snap, err := content.Load(files, ""); err == nil && len(snap.Posts())+len(snap.Pages()) > 0 {
-				printRenderReport(stdout, dir, renderAll(snap))
+				checkRender(ctx, stdout, stderr, dir, snap)
 			} else {
 				fmt.Fprintln(stdout, "render: nothing rendered: the blog does not load")
 			}
@@ -106,8 +108,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "ok: %s%s, %s, %s; %s\n", count(len(snap.Posts()), "post"), pages,
 		count(len(snap.Books()), "book"), count(len(snap.Papers()), "paper"), count(warnings, "warning"))
-	if renderToo {
-		printRenderReport(stdout, dir, renderAll(snap))
+	if renderToo && !checkRender(ctx, stdout, stderr, dir, snap) {
+		return 1
 	}
 	return 0
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -39,10 +40,23 @@ type widthFinding struct {
 	widths []int
 }
 
+// checkRender renders snap, the blog in folder dir, and prints the report;
+// it returns false when ctx ended it early, after saying so on stderr.
+func checkRender(ctx context.Context, stdout, stderr io.Writer, dir string, snap *content.Snapshot) bool {
+	reports := renderAll(ctx, snap)
+	printRenderReport(stdout, dir, reports)
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "sshblog check: interrupted: rendered %d of %d documents\n", len(reports), len(snap.Posts())+len(snap.Pages()))
+		return false
+	}
+	return true
+}
+
 // renderAll renders every post and page of snap (and the title of each) at
 // each of renderWidths, in parallel, and audits the output; the reports
-// come back in the order of the posts, then the pages.
-func renderAll(snap *content.Snapshot) []renderReport {
+// come back in the order of the posts, then the pages. When ctx is done it
+// stops and returns the reports it has (a 7,000-post blog takes minutes).
+func renderAll(ctx context.Context, snap *content.Snapshot) []renderReport {
 	docs := append(append([]*content.Post(nil), snap.Posts()...), snap.Pages()...)
 	r := render.New(0)
 	site := snap.Site()
@@ -60,12 +74,23 @@ func renderAll(snap *content.Snapshot) []renderReport {
 			}
 		}()
 	}
+	done := len(docs)
+feed:
 	for i := range docs {
-		next <- i
+		if ctx.Err() != nil { // select picks at random among ready cases
+			done = i
+			break
+		}
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			done = i
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
-	return reports
+	return reports[:done]
 }
 
 // renderOne renders and audits one document at every width.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -207,5 +208,20 @@ func TestSourceLine(t *testing.T) {
 				t.Errorf("sourceLine(%+v) = %d, want %d", tt.f, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestCheckRenderInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, sample.FS()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // Ctrl-C before the first render
+	var stdout, stderr strings.Builder
+	status := run(ctx, []string{"check", "--render", dir}, env(nil), &stdout, &stderr)
+	if status != 1 || !strings.Contains(stderr.String(), "interrupted: rendered 0 of 1 documents") ||
+		!strings.Contains(stdout.String(), "render: 0 posts and 0 pages at") {
+		t.Errorf("status %d, stdout:\n%s\nstderr:\n%s\nwant 1, and the interruption said", status, stdout.String(), stderr.String())
 	}
 }

@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "check":
-		return check(args, stdout, stderr)
+		return check(ctx, args, stdout, stderr)
 	case "hook":
 		// git runs it in the blog's repository, with the hook's input.
 		return hook(ctx, args, os.Stdin, stderr, os.Environ())
