@@ -9,18 +9,30 @@ import (
 // Cache holds what the UI works out from a blog's posts once for every
 // session: the text the post list filters on, lower-cased (for the
 // snapshot last asked about, and the one before while sessions move over
-// after a publish), and the reading time of the posts opened. A server
-// passes one Cache to every session (Options.Cache); it is safe for
-// concurrent use. Each part is built on first use.
+// after a publish); the reading time of the posts opened; and the
+// renderings read, split into lines and indexed for search. A server passes
+// one Cache to every session (Options.Cache); it is safe for concurrent
+// use. Each part is built on first use.
 type Cache struct {
 	mu         sync.Mutex
 	snap, prev *content.Snapshot
 	keys, old  *postKeys
 	minutes    map[string]int // reading time by post version (Post.Hash)
+	texts      map[textKey]*text
+	textBytes  int // the texts' size()s
+}
+
+// textKey names a rendering by what the Renderer renders from: its output
+// for the same site, post, width and theme is the same.
+type textKey struct {
+	site content.Site
+	key  renderKey
 }
 
 // NewCache returns an empty Cache.
-func NewCache() *Cache { return &Cache{minutes: make(map[string]int)} }
+func NewCache() *Cache {
+	return &Cache{minutes: make(map[string]int), texts: make(map[textKey]*text)}
+}
 
 // postKeys returns the folded text of the posts of s, building it on first
 // use. Building holds the lock: sessions filtering the same new snapshot
@@ -37,6 +49,39 @@ func (c *Cache) postKeys(s *content.Snapshot) *postKeys {
 		c.snap, c.keys = s, newPostKeys(s.Posts())
 	}
 	return c.keys
+}
+
+// maxTextBytes bounds the renderings kept; past it they are forgotten all
+// at once (sessions reading one keep it), and split again as they are
+// opened. Shared, a 1 MiB post's lines (28,000 of them) and search index
+// are held once instead of 0.5 MB and 1.9 MB per session reading and
+// searching it, and opening it again does not split it again.
+const maxTextBytes = 32 << 20
+
+// text returns the rendering named k, or nil.
+func (c *Cache) text(k textKey) *text {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.texts[k]
+}
+
+// addText keeps t as the rendering named k.
+func (c *Cache) addText(k textKey, t *text) {
+	n := t.size()
+	if n > maxTextBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.texts[k]; ok {
+		c.textBytes -= old.size()
+	}
+	if c.textBytes+n > maxTextBytes {
+		clear(c.texts)
+		c.textBytes = 0
+	}
+	c.texts[k] = t
+	c.textBytes += n
 }
 
 // maxMinutes bounds the reading times remembered; past it they are

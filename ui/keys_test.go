@@ -516,19 +516,19 @@ func TestStaleRenderDropped(t *testing.T) {
 	d, _ := openAlpha(t)
 	rd := d.m.reader
 	lines := len(rd.lines)
-	stale := renderedMsg{to: rd, key: renderKey{post: rd.post, width: 10, theme: theme.Dark}, out: "stale"}
+	stale := renderedMsg{to: rd, key: renderKey{post: rd.post, width: 10, theme: theme.Dark}, text: newText("stale")}
 	d.send(stale)
 	if len(rd.lines) != lines || rd.have.width == 10 {
 		t.Fatal("a rendering for an old width was shown")
 	}
-	other := renderedMsg{to: rd, key: renderKey{post: &content.Post{}, width: rd.col, theme: theme.Dark}, out: "other"}
+	other := renderedMsg{to: rd, key: renderKey{post: &content.Post{}, width: rd.col, theme: theme.Dark}, text: newText("other")}
 	d.send(other)
 	if rd.have.post != rd.post {
 		t.Fatal("a rendering of another post was shown")
 	}
 	// A result for a reader since closed does not reach the new one, even
 	// for the same post and width.
-	old := renderedMsg{to: rd, key: rd.want, out: "from the old reader"}
+	old := renderedMsg{to: rd, key: rd.want, text: newText("from the old reader")}
 	d.keys("q", "enter")
 	d.send(old)
 	if strings.Contains(d.view(), "from the old reader") {
@@ -596,9 +596,13 @@ func TestTheme(t *testing.T) {
 	if d.m.d.styles == dark {
 		t.Fatal("styles not rebuilt")
 	}
+	calls := len(r.calls)
 	d.send(tea.BackgroundColorMsg{Color: color.Black})
-	if r.last().theme != theme.Dark {
+	if d.m.reader.have.theme != theme.Dark {
 		t.Fatal("not back to dark")
+	}
+	if len(r.calls) != calls {
+		t.Fatal("the dark rendering was rendered again: the Cache holds it")
 	}
 
 	plain := &wrapRenderer{}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -27,10 +28,47 @@ type renderKey struct {
 
 // renderedMsg carries a finished rendering back to the reader that asked.
 type renderedMsg struct {
-	to  *reader
-	key renderKey
-	out string
-	err error
+	to   *reader
+	key  renderKey
+	text *text // nil when err is set
+	err  error
+}
+
+// text is a rendering as the reader shows it: its lines, with tabs
+// expanded, and the index a search reads, built by the first search. It is
+// never modified once made (the index is set once), so every session
+// reading the same rendering shares one, through the Cache.
+type text struct {
+	lines     []string
+	indexOnce sync.Once
+	index     *searchIndex
+}
+
+// newText splits out into the lines the reader shows.
+func newText(out string) *text {
+	lines := strings.Split(strings.TrimRight(out, "\n "), "\n")
+	for i, l := range lines {
+		// A tab is zero cells to x/ansi but several on the terminal (and
+		// to lipgloss): make it spaces so widths agree.
+		lines[i] = linebreak.ExpandTabs(l)
+	}
+	return &text{lines: lines}
+}
+
+// searchIndex returns the index of t's lines, building it on first use.
+func (t *text) searchIndex() *searchIndex {
+	t.indexOnce.Do(func() { t.index = newSearchIndex(t.lines) })
+	return t.index
+}
+
+// size approximates the bytes t holds once searched: the lines, their
+// headers, and the index's folded copy and offsets.
+func (t *text) size() int {
+	n := 0
+	for _, l := range t.lines {
+		n += 2*len(l) + 24
+	}
+	return n
 }
 
 // searchedMsg carries the matches of a search back to the reader that
@@ -39,7 +77,6 @@ type searchedMsg struct {
 	to      *reader
 	seq     int
 	matches []match
-	index   *searchIndex // of the lines searched
 }
 
 // reader shows one post: a header with its title, dates, tags and reading
@@ -65,7 +102,8 @@ type reader struct {
 	want     renderKey // what the reader should show
 	have     renderKey // what lines holds
 	inFlight bool      // a render command is running
-	lines    []string  // rendered body, one entry a line
+	text     *text     // the rendering shown; nil before the first
+	lines    []string  // text's lines (shared: never modified)
 	err      error     // the last rendering error
 	pos      scrollPos // in lines
 
@@ -75,10 +113,9 @@ type reader struct {
 	input   *textinput.Model // non-nil while the search is being typed
 	query   string
 	matches []match
-	current int          // index into matches; -1 for none
-	origin  int          // top line when the search began
-	seq     int          // search generation, to drop stale results
-	index   *searchIndex // of lines, built by the first search; nil before
+	current int // index into matches; -1 for none
+	origin  int // top line when the search began
+	seq     int // search generation, to drop stale results
 }
 
 // newReader opens p, a post or (isPage) a page, from snapshot s.
@@ -93,7 +130,7 @@ func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, isPage
 func (r *reader) show(p *content.Post) {
 	r.post, r.latest, r.removed = p, nil, false
 	r.minutes = r.d.cache.readingMinutes(p)
-	r.lines, r.have, r.err = nil, renderKey{}, nil
+	r.text, r.lines, r.have, r.err = nil, nil, renderKey{}, nil
 	r.pos.SetTotal(0)
 	r.pos.GotoTop()
 	r.clearSearch()
@@ -142,15 +179,24 @@ func (r *reader) renderCmd() tea.Cmd {
 		return nil
 	}
 	r.inFlight = true
-	k, rd, site := r.want, r.renderer, r.site
+	k, rd, site, cache := r.want, r.renderer, r.site, r.d.cache
 	return func() (msg tea.Msg) {
 		defer func() {
 			if p := recover(); p != nil {
 				msg = renderedMsg{to: r, key: k, err: fmt.Errorf("renderer panicked: %v", p)}
 			}
 		}()
+		tk := textKey{site: site, key: k}
+		if t := cache.text(tk); t != nil {
+			return renderedMsg{to: r, key: k, text: t}
+		}
 		out, err := rd.Render(site, k.post, k.width, k.theme)
-		return renderedMsg{to: r, key: k, out: out, err: err}
+		if err != nil {
+			return renderedMsg{to: r, key: k, err: err}
+		}
+		t := newText(out)
+		cache.addText(tk, t)
+		return renderedMsg{to: r, key: k, text: t}
 	}
 }
 
@@ -168,17 +214,11 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 		atEnd = r.pos.AtBottom() && r.pos.YOffset() > 0
 	}
 	r.have, r.err = msg.key, msg.err
-	out := msg.out
-	if msg.err != nil {
-		out = msg.key.post.Body
+	r.text = msg.text
+	if r.text == nil { // the rendering failed: the Markdown as it is
+		r.text = newText(msg.key.post.Body)
 	}
-	r.lines = strings.Split(strings.TrimRight(out, "\n "), "\n")
-	for i, l := range r.lines {
-		// A tab is zero cells to x/ansi but several on the terminal (and
-		// to lipgloss): make it spaces so widths agree.
-		r.lines[i] = linebreak.ExpandTabs(l)
-	}
-	r.index = nil
+	r.lines = r.text.lines
 	r.pos.SetTotal(len(r.lines))
 	if atEnd {
 		r.pos.GotoBottom()
@@ -195,17 +235,16 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 }
 
 // searchCmd finds query in the rendered lines off the update loop. The
-// first search after a rendering indexes the lines; the index comes back
-// with the results and serves the following keystrokes. It is read-only
-// once built, so commands still running may share it.
+// first search of a rendering, in any session, indexes its lines; the
+// index serves every following keystroke.
 func (r *reader) searchCmd(query string) tea.Cmd {
 	r.seq++
-	seq, lines, idx := r.seq, r.lines, r.index
+	seq, t := r.seq, r.text
 	return func() tea.Msg {
-		if idx == nil {
-			idx = newSearchIndex(lines)
+		if t == nil { // still rendering: rendered searches again
+			return searchedMsg{to: r, seq: seq}
 		}
-		return searchedMsg{to: r, seq: seq, matches: idx.find(lines, query), index: idx}
+		return searchedMsg{to: r, seq: seq, matches: t.searchIndex().find(t.lines, query)}
 	}
 }
 
@@ -215,7 +254,6 @@ func (r *reader) searched(msg searchedMsg) {
 		return
 	}
 	r.matches, r.current = msg.matches, -1
-	r.index = msg.index
 	for i, m := range r.matches {
 		if m.line >= r.origin {
 			r.current = i

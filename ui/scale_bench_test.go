@@ -206,3 +206,38 @@ func BenchmarkSessionMemory10k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSessionMemoryBigPost reports the heap a session holds reading a
+// 1 MiB post, and searching it, when other sessions have read and searched
+// it before: the lines and the search index are the Cache's, shared; the
+// session holds its matches. (Each session held its own before: 467 KB
+// reading, 1.9 MB searching.)
+func BenchmarkSessionMemoryBigPost(b *testing.B) {
+	p := bigPost(1 << 20)
+	blog := content.NewSnapshot(content.Site{Title: "Big"}, []*content.Post{p}, nil, nil, nil, "")
+	r, cache := render.New(64<<20), NewCache()
+	newDriver(b, Options{Snapshot: blog, Renderer: r, Width: 100, Height: 30, Cache: cache}).keys("enter", "/", "数据库", "enter")
+	for _, sc := range []struct {
+		name string
+		keys []string
+	}{
+		{"reader", []string{"enter"}},
+		{"search", []string{"enter", "/", "数据库", "enter"}},
+	} {
+		b.Run(sc.name, func(b *testing.B) {
+			held := make([]*Model, 0, b.N)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for range b.N {
+				d := newDriver(b, Options{Snapshot: blog, Renderer: r, Width: 100, Height: 30, Cache: cache})
+				d.keys(sc.keys...)
+				held = append(held, d.m)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(b.N), "B/session")
+			runtime.KeepAlive(held)
+		})
+	}
+}
