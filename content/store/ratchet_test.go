@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -74,4 +75,92 @@ func TestSeedKeepsAnImageWhoseExtensionLies(t *testing.T) {
 	if out, err := push(clone, alice, "origin", "main"); err == nil || !strings.Contains(out, "images/pushed.jpg: not a JPEG image") {
 		t.Fatalf("push of a PNG named .jpg: %v\n%s", err, out)
 	}
+}
+
+// TestProblemsAlreadyPublishedNeverBlock: a seed may hold a post content.Load
+// finds an error in. It is published (a warning then), and never blocks a
+// later publish, over Apply or git push, whose summary says it is there;
+// a change that adds or edits a file with an error is refused, with or
+// without the cache of the published problems the hook reads.
+func TestProblemsAlreadyPublishedNeverBlock(t *testing.T) {
+	t.Parallel()
+	const broken = "posts/2024-03-01-broken.md"
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "blog.git"),
+		withFile(testBlog(), broken, []byte("---\ntitle: [unclosed\n---\nBody.\n")), Options{})
+	if err != nil {
+		t.Fatalf("Open with a broken post in the seed: %v", err)
+	}
+	defer s.Close()
+	if n := content.ErrorCount(s.Snapshot().Warnings()); n != 1 {
+		t.Fatalf("the seed's snapshot has %d errors, want the broken post's: %v", n, s.Snapshot().Warnings())
+	}
+
+	var c Change
+	c.Put("posts/2024-05-01-new.md", post("New", "Fresh.\n"))
+	res, err := s.Apply(context.Background(), c, alice)
+	if err != nil {
+		t.Fatalf("a new post refused because of a published problem: %v", err)
+	}
+	if got := problemLines(res.Warnings); !strings.Contains(got, "warning: 1 problem already published (fix them when you can): "+broken+":2: invalid YAML") {
+		t.Errorf("no summary of the published problem:\n%s", got)
+	}
+	for name, data := range map[string]string{
+		broken:                         "---\ntitle: [still unclosed\n---\nEdited.\n",
+		"posts/2024-05-02-also-bad.md": "---\ntitle: [unclosed\n---\nNew.\n",
+	} {
+		c = Change{}
+		c.Put(name, []byte(data))
+		var ve *content.ValidationError
+		if _, err := s.Apply(context.Background(), c, alice); !errors.As(err, &ve) || !strings.Contains(err.Error(), name+":2: invalid YAML") {
+			t.Errorf("a change with an error in %s: %v, want it refused", name, err)
+		}
+	}
+
+	// A blog-wide problem the change creates: a second post "first".
+	c = Change{}
+	c.Put("posts/2024-07-01-first.md", post("First again", "Same slug.\n"))
+	if _, err := s.Apply(context.Background(), c, alice); err == nil || !strings.Contains(err.Error(), `duplicate slug "first"`) {
+		t.Errorf("a new duplicate slug: %v, want it refused", err)
+	}
+
+	bin, err := filepath.Abs(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := InstallHooks(s.Dir(), bin, hookArg); err != nil {
+		t.Fatal(err)
+	}
+	clone := filepath.Join(t.TempDir(), "clone")
+	mustGit(t, "", "clone", "--quiet", s.Dir(), clone)
+	for i, cached := range []bool{true, false} {
+		if !cached {
+			if err := os.RemoveAll(filepath.Join(s.Dir(), cacheDirName)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		writeFiles(t, clone, map[string]string{fmt.Sprintf("posts/2024-06-0%d-pushed-%d.md", i+1, i): string(post("Pushed", "Hi.\n"))})
+		commitAll(t, clone, "a post")
+		out, err := push(clone, alice, "origin", "main")
+		if err != nil || !strings.Contains(out, "1 problem already published") {
+			t.Fatalf("push of a post (cached problems %v): %v\n%s", cached, err, out)
+		}
+		if _, err := s.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, clone, map[string]string{broken: "---\ntitle: [still unclosed\n---\nPushed.\n"})
+		commitAll(t, clone, "edit the broken post")
+		if out, err := push(clone, alice, "origin", "main"); err == nil || !strings.Contains(out, broken+":2: invalid YAML") {
+			t.Fatalf("push of an edit that keeps the error (cached problems %v): %v\n%s", cached, err, out)
+		}
+		mustGit(t, clone, "reset", "--quiet", "--hard", "HEAD~1")
+	}
+}
+
+// problemLines formats problems one a line.
+func problemLines(problems []content.Problem) string {
+	var b strings.Builder
+	for _, p := range problems {
+		b.WriteString(p.String() + "\n")
+	}
+	return b.String()
 }
