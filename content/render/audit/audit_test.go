@@ -89,6 +89,8 @@ func TestLeftoversSparesCode(t *testing.T) {
 		{"indented block", "text\n\n    <div>{: .x}</div>\n", "  text\n\n      <div>{: .x}</div>"},
 		{"code span alone", "the `<b>` tag", "  the  <b>  tag"},
 		{"code span with prose around", "use `{{ site.url }}` in a link", "  use  {{ site.url }}  in a link"},
+		{"code span broken over two lines", "positive **from** `2 ** N` (congruent", "  positive from 2\n  ** N (congruent"},
+		{"code span broken the other way", "see `a **` b", "  see a **\n  b"},
 		{"code span in a table", "| `a ** n` | x |\n|---|---|\n| y | z |", "  a ** n │ x"},
 		{"highlight block", "{% highlight html %}\n<p>{{ x }}</p>\n{% endhighlight %}", "    <p>{{ x }}</p>"},
 		{"hugo highlight", "{{< highlight go >}}\nm := map[string]int{}\n{{< /highlight >}}", "    m := map[string]int{}"},

@@ -184,6 +184,23 @@ func (c *code) hasPiece(s string, i, j int) bool {
 			return true
 		}
 	}
+	// A code span broken over two lines ("2" ending one, "** N" starting
+	// the next) has only a little of itself on the line: at the line's
+	// edge, shorter pieces count.
+	if strings.TrimSpace(s[:i]) == "" {
+		for e := nextRune(s, j); e < end; e = nextRune(s, e) {
+			if p := norm(s[i:e]); utf8.RuneCountInString(p)-match >= 2 && strings.Contains(c.text, p) {
+				return true
+			}
+		}
+	}
+	if strings.TrimSpace(s[j:]) == "" {
+		for b := prevRune(s, i); b > start; b = prevRune(s, b) {
+			if p := norm(s[b:j]); utf8.RuneCountInString(p)-match >= 2 && strings.Contains(c.text, p) {
+				return true
+			}
+		}
+	}
 	return false
 }
 
