@@ -27,9 +27,10 @@
 //     error.
 //   - A warning (Warning true) never blocks anything. A Jekyll or Hugo
 //     blog is taken as Jekyll or Hugo take it: what they build without
-//     complaint (a post without front matter, a theme key sshblog cannot
-//     parse, two posts with one slug) is a warning there. What they refuse
-//     (an unparseable date, invalid front matter) stays an error.
+//     complaint (a post without front matter, front matter that is not
+//     valid YAML, which is then read line by line, a theme key sshblog
+//     cannot parse, two posts with one slug) is a warning there. What they
+//     refuse to build (a date they cannot read) stays an error.
 //
 // Problems of the whole blog have no file: the summary of files the blog
 // does not use, and the one line listing front matter keys sshblog does

@@ -289,3 +289,17 @@ func TestLiquidContract(t *testing.T) {
 		t.Errorf("includes are part of the blog: %s", list(w))
 	}
 }
+
+// TestInvalidFrontMatterIsReadLineByLine: an unquoted colon in a title
+// breaks YAML; the post keeps its title and other simple keys.
+func TestInvalidFrontMatterIsReadLineByLine(t *testing.T) {
+	p, problems := ParsePost("_posts/2026-05-13-x.md", []byte("---\nlayout: post \ntitle: GitHub - CloakHQ/CloakBrowser: 能通过\n"+
+		"date: 2026-05-13 21:01:55 +0800\ncategories: [AI]\nfeatured: true\n---\nbody\n"))
+	if len(problems) != 1 || !problems[0].Warning {
+		t.Fatalf("problems: %s", list(problems))
+	}
+	if p.Title != "GitHub - CloakHQ/CloakBrowser: 能通过" || !p.Featured || p.Layout != "post" || p.Date.Hour() != 21 || p.Body != "body\n" ||
+		strings.Join(p.Categories, ",") != "AI" {
+		t.Errorf("post %+v", p)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	pathpkg "path"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -113,9 +114,12 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 	}
 	root, p := frontMatterMapping(file, fm)
 	if p != nil {
-		// Jekyll too reports invalid front matter, and serves the body.
-		problems = append(problems, *p)
-		root = &yaml.Node{Kind: yaml.MappingNode, Line: fm.line}
+		// Jekyll too reports invalid front matter, and builds the page
+		// without it. sshblog reads what it can, line by line: the usual
+		// slip is an unquoted colon in a title.
+		p.Message += " (read line by line)"
+		problem(p.Line, p.Message)
+		root = salvageFrontMatter(fm)
 	}
 
 	sum := sha256.Sum256(data)
@@ -147,7 +151,6 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 				problems = append(problems, Problem{File: file, Line: n.Line, Message: "title is empty"})
 			}
 		}
-		post.Title = titleFromSlug(slug)
 	}
 	if x.slug != "" {
 		if validSlug(x.slug) {
@@ -168,6 +171,12 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 	// Slugs that look the same are the same slug, whatever the Unicode
 	// normalisation of the file name, so look-alikes are duplicates.
 	post.Slug = norm.NFC.String(slug)
+	if post.Title == "" {
+		post.Title = titleFromSlug(slug)
+	}
+	if post.Title == "" {
+		post.Title = post.Slug // all dashes
+	}
 	for _, date := range []time.Time{post.Date, x.publishDate, nameDate, x.lastmod} {
 		if post.Date.IsZero() {
 			post.Date = date
@@ -192,6 +201,41 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 	post.Aliases = dedupe(append(post.Aliases, x.redirectFrom...))
 	return post, problems, unused
 }
+
+// salvageFrontMatter reads front matter that does not parse as simple
+// "key: value" lines at the start of a line, the value as YAML reads it
+// alone, else as written. Lines of any other shape are
+// skipped. It is hand-written because no parser reads what is not valid;
+// it is only a fallback.
+func salvageFrontMatter(fm frontMatter) *yaml.Node {
+	root := &yaml.Node{Kind: yaml.MappingNode, Line: fm.line}
+	if fm.format != "yaml" {
+		return root
+	}
+	for i, line := range strings.Split(string(fm.text), "\n") {
+		m := salvageLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		v := strings.TrimSpace(m[2])
+		n := fm.line + 1 + i
+		// A value that is valid YAML on its own ("[a, b]", "'quoted'",
+		// true) is taken as YAML reads it; else as written.
+		var doc yaml.Node
+		value := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: n}
+		if yaml.Unmarshal([]byte(v), &doc) == nil && len(doc.Content) == 1 && doc.Content[0].Kind != yaml.MappingNode &&
+			doc.Content[0].Kind != yaml.AliasNode {
+			value = doc.Content[0]
+			shiftLines(value, n-1, 1, make(map[*yaml.Node]bool))
+		}
+		root.Content = append(root.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: m[1], Line: n}, value)
+	}
+	return root
+}
+
+// salvageLine matches a "key: value" line of front matter.
+var salvageLine = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*):(?:\s+(.*))?$`)
 
 // extraFields holds the front matter values that need a second look
 // before they land in a Post: aliases of one field, and keys that override

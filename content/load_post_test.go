@@ -214,7 +214,8 @@ func TestParsePostProblems(t *testing.T) {
 		{"jekyll: missing title is fine", "_posts/2014-11-2-hackathon.md", "---\nlayout: post\n---\n", true, nil},
 		{"jekyll: no front matter is a warning", "_posts/2014-11-2-hackathon.md", "# Hi\n", true, nil},
 		{"jekyll: not a post name", "_posts/notes.md", "---\ntitle: X\n---\n", false, []want{{0, "not a post", true}}},
-		{"jekyll: invalid YAML is an error", "_posts/2020-1-2-x.md", "---\ntitle: [\n---\n", true, []want{{2, "invalid YAML", false}}},
+		{"jekyll: invalid YAML is a warning, read line by line", "_posts/2020-1-2-x.md", "---\ntitle: GitHub - X: Y\nfeatured: true\n---\n", true,
+			[]want{{2, "invalid YAML: mapping values are not allowed in this context (read line by line)", true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
