@@ -208,7 +208,7 @@ func TestCorruptHostKeyIsFatal(t *testing.T) {
 
 // TestBadContentIsServed checks that a folder with a broken post is
 // served all the same (issue 7: loading never refuses a blog because of one
-// file), the post under its file name's title, and the problem logged with
+// file), its front matter read line by line, and the problem logged with
 // its file and line.
 func TestBadContentIsServed(t *testing.T) {
 	t.Parallel()
@@ -231,7 +231,7 @@ func TestBadContentIsServed(t *testing.T) {
 		t.Errorf("the problem is not logged:\n%s", logs.String())
 	}
 	out, _, status := execSession(t, dialMain(t, m), "")
-	if status != 0 || !strings.Contains(out, "2021-01-01  broken  Broken") {
+	if status != 0 || !strings.Contains(out, "2021-01-01  broken  [unclosed") {
 		t.Fatalf("status %d, output:\n%s", status, out)
 	}
 }
