@@ -81,24 +81,6 @@ func checkTreeFiles(files []indexEntry) error {
 // changed or locked by someone else.
 var errRefMoved = errors.New("ref changed or locked by another writer")
 
-// messageSubject returns a commit message's subject as git's %s does: leading
-// blank lines skipped, then the lines up to the first blank one, each
-// without trailing white space, joined by spaces.
-func messageSubject(message string) string {
-	var parts []string
-	for _, line := range strings.Split(message, "\n") {
-		line = strings.TrimRight(line, " \t\r\v\f")
-		if line == "" {
-			if len(parts) > 0 {
-				break
-			}
-			continue
-		}
-		parts = append(parts, line)
-	}
-	return strings.TrimSpace(strings.Join(parts, " "))
-}
-
 // quarantineVars are the variables git gives a pre-receive hook so it can
 // read the objects of a push before they are accepted. They are the only
 // GIT_* variables the store lets through from its environment.
