@@ -16,10 +16,16 @@ import (
 type Cache struct {
 	mu         sync.Mutex
 	snap, prev *content.Snapshot
-	keys, old  *postKeys
+	keys, old  *keysOnce
 	minutes    map[string]int // reading time by post version (Post.Hash)
 	texts      map[textKey]*text
 	textBytes  int // the texts' size()s
+}
+
+// keysOnce is the postKeys of one snapshot, built once.
+type keysOnce struct {
+	once sync.Once
+	keys *postKeys
 }
 
 // textKey names a rendering by what the Renderer renders from: its output
@@ -35,20 +41,23 @@ func NewCache() *Cache {
 }
 
 // postKeys returns the folded text of the posts of s, building it on first
-// use. Building holds the lock: sessions filtering the same new snapshot
-// wait for one build rather than each doing their own.
+// use: sessions filtering the same new snapshot wait for one build rather
+// than each doing their own, and the rest of the Cache serves others
+// meanwhile.
 func (c *Cache) postKeys(s *content.Snapshot) *postKeys {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	switch s {
 	case c.snap:
 	case c.prev:
 		c.snap, c.prev, c.keys, c.old = c.prev, c.snap, c.old, c.keys
 	default:
 		c.prev, c.old = c.snap, c.keys
-		c.snap, c.keys = s, newPostKeys(s.Posts())
+		c.snap, c.keys = s, &keysOnce{}
 	}
-	return c.keys
+	k := c.keys
+	c.mu.Unlock()
+	k.once.Do(func() { k.keys = newPostKeys(s.Posts()) })
+	return k.keys
 }
 
 // maxTextBytes bounds the renderings kept; past it they are forgotten all

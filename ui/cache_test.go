@@ -51,3 +51,26 @@ func TestCacheTextsBounded(t *testing.T) {
 		t.Fatal("a text larger than the bound was kept")
 	}
 }
+
+// TestCachePostKeysConcurrent asks for a snapshot's postKeys from many
+// sessions at once, and for another snapshot's: each is built once, and
+// the one before stays while sessions move over.
+func TestCachePostKeysConcurrent(t *testing.T) {
+	c, a, b := NewCache(), bigBlog(200), bigBlog(100)
+	got := make(chan *postKeys, 8)
+	for range cap(got) {
+		go func() { got <- c.postKeys(a) }()
+	}
+	first := <-got
+	for range cap(got) - 1 {
+		if k := <-got; k != first {
+			t.Fatal("one snapshot's postKeys built twice")
+		}
+	}
+	if k := c.postKeys(b); k == first || len(k.end) != 100 {
+		t.Fatal("another snapshot got the first one's postKeys")
+	}
+	if c.postKeys(a) != first {
+		t.Fatal("the snapshot before was not kept")
+	}
+}
