@@ -21,6 +21,7 @@ type messages struct {
 	enlarge                                       string // %d×%d minimum, %d×%d current
 	newPost, newPosts, updated                    string // newPosts: "%d"
 	changed, removed                              string
+	pageChanged, pageRemoved                      string // the same, of a page
 	noMatch, matchOf                              string // matchOf: "%d/%d"
 	notFound                                      string
 	translatedBy                                  string
@@ -68,6 +69,8 @@ func messagesFor(language string) *messages {
 			updated:      "博客已更新",
 			changed:      "这篇文章已更新 — 按 r 重新载入",
 			removed:      "这篇文章已被删除",
+			pageChanged:  "这个页面已更新 — 按 r 重新载入",
+			pageRemoved:  "这个页面已被删除",
 			noMatch:      "无匹配",
 			matchOf:      "%d/%d",
 			notFound:     "（未找到）",
@@ -118,6 +121,8 @@ func messagesFor(language string) *messages {
 		updated:      "blog updated",
 		changed:      "this post changed — r reloads",
 		removed:      "this post was removed",
+		pageChanged:  "this page changed — r reloads",
+		pageRemoved:  "this page was removed",
 		noMatch:      "no match",
 		matchOf:      "%d/%d",
 		notFound:     "(not found)",

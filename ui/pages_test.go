@@ -102,6 +102,7 @@ func TestPageRefresh(t *testing.T) {
 	if r := d.m.reader; !r.removed {
 		t.Fatal("the page was unpublished, and the reader did not say so")
 	}
+	d.mustContain("this page was removed")
 	d.mustContain("Tags  Pages")
 	d.keys("q")
 	d.mustContain("No pages yet.")

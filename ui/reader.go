@@ -460,6 +460,10 @@ func (r *reader) updateSearch(msg tea.Msg) tea.Cmd {
 // left, the match count and position on the right.
 func (r *reader) status() string {
 	st, m := r.d.styles, r.d.msgs
+	changed, removed := m.changed, m.removed
+	if r.isPage {
+		changed, removed = m.pageChanged, m.pageRemoved
+	}
 	var left string
 	switch {
 	case r.input != nil:
@@ -467,9 +471,9 @@ func (r *reader) status() string {
 	case r.have.post == nil:
 		left = st.Faint().Render(m.rendering)
 	case r.removed:
-		left = st.Warning().Render(m.removed)
+		left = st.Warning().Render(removed)
 	case r.latest != nil:
-		left = st.Warning().Render(m.changed)
+		left = st.Warning().Render(changed)
 	case r.err != nil:
 		left = st.Error().Render(fmt.Sprintf(m.renderFailed, r.err))
 	case r.want != r.have:
