@@ -40,7 +40,7 @@ func BenchmarkPublishToVisibleOpenSSH(b *testing.B) {
 }
 
 // generatedBlog is the sample blog plus n generated posts.
-func generatedBlog(b *testing.B, n int) fstest.MapFS {
+func generatedBlog(b testing.TB, n int) fstest.MapFS {
 	b.Helper()
 	blog := fstest.MapFS{}
 	for _, name := range []string{"site.yaml", "books.yaml", "papers.yaml", "posts/2020-12-26-2020-year-in-review.md"} {

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/sshblog/sshblog/content/store"
 	"github.com/sshblog/sshblog/content/upload"
@@ -310,5 +312,37 @@ func TestPublishingOff(t *testing.T) {
 	}
 	if out := bs.listing(t); !strings.Contains(out, "2020 年终总结") {
 		t.Fatalf("readers are not served:\n%s", out)
+	}
+}
+
+// A problem already published (a seed's post with broken front matter)
+// never blocks an upload, over scp, legacy scp or sftp; the author is told
+// once that it is there. A new post with the same mistake is refused.
+func TestPublishedProblemsDoNotBlockUploads(t *testing.T) {
+	t.Parallel()
+	requireClients(t, "scp", "sftp")
+	seed := generatedBlog(t, 0)
+	seed["posts/2024-03-01-broken.md"] = &fstest.MapFile{Data: []byte("---\ntitle: [unclosed\n---\nBody.\n")}
+	bs := startBlog(t, serverOptions{seed: seed})
+	dir := t.TempDir()
+	for i, way := range []string{"scp", "scp -O", "sftp"} {
+		name := fmt.Sprintf("2024-12-0%d-fine-%d.md", i+1, i)
+		post := writeFile(t, dir, name, postFile("Fine "+way, "Fine."))
+		var r result
+		switch way {
+		case "scp":
+			r = bs.scp(t, bs.author, post, "host:posts/")
+		case "scp -O":
+			r = bs.scp(t, bs.author, "-O", post, "host:posts/")
+		case "sftp":
+			r = bs.sftp(t, bs.author, dir, "put "+post+" posts/\n")
+		}
+		if r.code != 0 || !strings.Contains(r.stderr, "1 problem already published") || !strings.Contains(bs.listing(t), "Fine "+way) {
+			t.Fatalf("%s of a fine post next to a published problem: %s", way, r)
+		}
+	}
+	bad := writeFile(t, dir, "2024-12-09-bad.md", "---\ntitle: [unclosed\n---\nAgain.\n")
+	if r := bs.scp(t, bs.author, bad, "host:posts/"); r.code == 0 || !strings.Contains(r.stderr, "posts/2024-12-09-bad.md:2: invalid YAML") {
+		t.Fatalf("scp of a post with the same mistake: %s", r)
 	}
 }
