@@ -269,7 +269,7 @@ func startsRune(b byte) bool { return b&0xC0 != 0x80 }
 
 // stripQuote drops the bars and spaces that prefix a block quote's lines.
 func stripQuote(line string) string {
-	return strings.TrimLeft(line, "│┃▌> \t")
+	return strings.TrimLeft(line, "│┃▌ \t")
 }
 
 // squash drops white space, so that text compares equal however it was

@@ -184,21 +184,17 @@ func (c *code) hasPiece(s string, i, j int) bool {
 			return true
 		}
 	}
-	// A code span broken over two lines ("2" ending one, "** N" starting
-	// the next) has only a little of itself on the line: at the line's
-	// edge, shorter pieces count.
-	if strings.TrimSpace(s[:i]) == "" {
-		for e := nextRune(s, j); e < end; e = nextRune(s, e) {
-			if p := norm(s[i:e]); utf8.RuneCountInString(p)-match >= 2 && strings.Contains(c.text, p) {
-				return true
-			}
+	// Less of the line either side: a short code span in prose ("2 ** N"),
+	// or one broken over two lines ("2" ending one, "** N" starting the
+	// next), has only a little of itself beside the match.
+	for e := nextRune(s, j); e < end; e = nextRune(s, e) {
+		if p := norm(s[i:e]); utf8.RuneCountInString(p)-match >= 2 && strings.Contains(c.text, p) {
+			return true
 		}
 	}
-	if strings.TrimSpace(s[j:]) == "" {
-		for b := prevRune(s, i); b > start; b = prevRune(s, b) {
-			if p := norm(s[b:j]); utf8.RuneCountInString(p)-match >= 2 && strings.Contains(c.text, p) {
-				return true
-			}
+	for b := prevRune(s, i); b > start; b = prevRune(s, b) {
+		if p := norm(s[b:j]); utf8.RuneCountInString(p)-match >= 2 && strings.Contains(c.text, p) {
+			return true
 		}
 	}
 	return false
@@ -327,9 +323,10 @@ func (f formula) shown(flat string) bool {
 	if !f.table {
 		return false
 	}
+	// A narrow cell holds as little as two or three runes a line.
 	head := tex
-	if r := []rune(tex); len(r) > 4 {
-		head = string(r[:4])
+	if r := []rune(tex); len(r) > 2 {
+		head = string(r[:2])
 	}
 	for off := 0; ; {
 		i := strings.Index(flat[off:], head)
@@ -337,8 +334,8 @@ func (f formula) shown(flat string) bool {
 			return false
 		}
 		off += i
-		window := []rune(flat[off:min(len(flat), off+4*(6*len(tex)+200))])
-		window = window[:min(len(window), 6*len(tex)+200)]
+		window := []rune(flat[off:min(len(flat), off+4*(12*len(tex)+400))])
+		window = window[:min(len(window), 12*len(tex)+400)]
 		want := []rune(tex)
 		for _, r := range window {
 			if len(want) > 0 && r == want[0] {
