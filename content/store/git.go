@@ -367,7 +367,7 @@ func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte,
 			blobs[f[0]] = data[:n:n]
 		}
 		return nil
-	}, "cat-file", "--batch")
+	}, "cat-file", "--batch", "--buffer")
 	if err != nil {
 		return nil, err
 	}
