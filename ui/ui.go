@@ -82,8 +82,9 @@ type Model struct {
 	notice   string
 	noticeID int
 
-	// header and footer are the frame's, built by layout after every
-	// message that changes the model and drawn by screen.
+	// header and footer are the next frame's, built by layout after every
+	// message that changes the model (to size the page) and drawn by
+	// screen, which then lets them go: the frame holds them.
 	header, footer string
 
 	// frame is the screen View drew last, reused while frameOK. Bubble Tea
@@ -425,7 +426,12 @@ func (m *Model) screen() string {
 	case m.tooSmall():
 		return m.enlargeView()
 	}
-	return fitBlock(m.header+"\n"+fitBlock(m.top().View(), m.width, m.bodyHeight())+"\n"+m.footer, m.width, m.height)
+	if m.header == "" { // no message since the last frame: never so from View
+		m.header, m.footer = m.headerView(), m.footerView()
+	}
+	s := fitBlock(m.header+"\n"+fitBlock(m.top().View(), m.width, m.bodyHeight())+"\n"+m.footer, m.width, m.height)
+	m.header, m.footer = "", ""
+	return s
 }
 
 // enlargeView asks for a bigger terminal.
