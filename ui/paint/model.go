@@ -19,18 +19,19 @@ const Burst = 2
 
 // Wrap returns a model that runs m and draws m's view on t. Run it in a
 // program made with tea.WithoutRenderer, whose event loop calls View after
-// Init and after every Update: that call is where the frame is drawn, at
-// once unless Burst frames were drawn within the last FrameInterval (a
-// token bucket, kept as the time the next frame is due), in which case a
-// timer draws it when it is due. So a new session's first screen is
-// written as soon as the program starts, not on a render tick, a key's
-// answer as soon as it is ready, and a program with nothing new to show
-// writes nothing.
+// Init and after every Update (which Bubble Tea does not promise: a test
+// pins it). That call is where the frame is drawn, at once unless Burst
+// frames were drawn within the last FrameInterval (a token bucket, kept as
+// the time the next frame is due), in which case a timer draws it when it
+// is due. So a new session's first screen is written as soon as the
+// program starts, not on a render tick, a key's answer as soon as it is
+// ready, and a program with nothing new to show writes nothing.
 //
 // The wrapper keeps t's size and colour profile up to date from
-// tea.WindowSizeMsg and tea.ColorProfileMsg, and passes every message on to
-// m. Its own View returns an empty view, which the program's disabled
-// renderer drops.
+// tea.WindowSizeMsg and tea.ColorProfileMsg, gives t the terminal's mode
+// reports (tea.ModeReportMsg, see Terminal.Report), and passes every
+// message on to m. Its own View returns an empty view, which the
+// program's disabled renderer drops.
 func Wrap(m tea.Model, t *Terminal) tea.Model {
 	return &model{inner: m, term: t}
 }
@@ -57,6 +58,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.term.Resize(msg.Width, msg.Height)
 	case tea.ColorProfileMsg:
 		m.term.SetProfile(msg.Profile)
+	case tea.ModeReportMsg:
+		m.term.Report(msg.Mode, msg.Value)
 	}
 	var cmd tea.Cmd
 	m.inner, cmd = m.inner.Update(msg)

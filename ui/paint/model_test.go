@@ -1,6 +1,7 @@
 package paint
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"sync"
@@ -10,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/vt"
+
+	"github.com/sshblog/sshblog/server/servertest"
 )
 
 // counter shows how many bumps it has had.
@@ -35,12 +38,16 @@ type screen struct {
 	mu     sync.Mutex
 	emu    *vt.Emulator
 	writes int
+	out    string // every write
+	last   string // the last write
 }
 
 func (s *screen) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.writes++
+	s.out += string(p)
+	s.last = string(p)
 	return s.emu.Write(p)
 }
 
@@ -53,28 +60,29 @@ func (s *screen) state() (text string, writes int) {
 // waitFor waits (at most 10 s) until the screen shows text.
 func (s *screen) waitFor(t *testing.T, text string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got, _ := s.state()
-		if got == text {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("screen shows %q, want %q", got, text)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	var got string
+	servertest.WaitUntil(t, 10*time.Second, func() bool {
+		got, _ = s.state()
+		return got == text
+	}, func() string { return fmt.Sprintf("screen shows %q, want %q", got, text) })
 }
 
-// runCounter runs a counter drawn on a 20x1 emulator; stop quits it and
-// returns once Run has (also done at cleanup).
+// runCounter runs a counter drawn on a 20x1 emulator; see runCounterOn.
 func runCounter(t *testing.T) (p *tea.Program, scr *screen, term *Terminal, stop func()) {
 	t.Helper()
-	scr = &screen{emu: vt.NewEmulator(20, 1)}
-	term = New(scr, 20, 1, colorprofile.TrueColor)
+	return runCounterOn(t, vt.NewEmulator(20, 1))
+}
+
+// runCounterOn runs a counter drawn on emu, whose answers to queries are
+// the program's input; stop quits it and returns once Run has (also done
+// at cleanup).
+func runCounterOn(t *testing.T, emu *vt.Emulator) (p *tea.Program, scr *screen, term *Terminal, stop func()) {
+	t.Helper()
+	scr = &screen{emu: emu}
+	term = New(scr, emu.Width(), emu.Height(), colorprofile.TrueColor)
 	p = tea.NewProgram(Wrap(counter{}, term),
-		tea.WithoutRenderer(), tea.WithInput(nil), tea.WithOutput(io.Discard),
-		tea.WithoutSignalHandler(), tea.WithWindowSize(20, 1))
+		tea.WithoutRenderer(), tea.WithInput(emu), tea.WithOutput(io.Discard),
+		tea.WithoutSignalHandler(), tea.WithWindowSize(emu.Width(), emu.Height()))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -15,6 +15,19 @@
 // a terminal that measures a character's width differently from us can
 // spoil at most that line, never the layout.
 //
+// Terminals disagree on widths: one that knows grapheme clusters (mode
+// 2027) draws the ZWJ sequence "👨‍👩‍👧" in two cells; one that adds up each
+// code point's wcwidth, as most still do, draws it in six, and their
+// wcwidth tables differ too (on flags, on emoji with a variation
+// selector). So a Terminal measures as wcwidth does until the terminal
+// reports mode 2027, which it then turns on; and it turns autowrap
+// (DECAWM) off while it runs, so that a row the terminal still draws wider
+// than measured is clipped at the right edge instead of wrapping onto the
+// row below (which would then differ from what the Terminal believes it
+// shows) or, on the last row, scrolling the screen. Where the terminal
+// reports synchronized output (mode 2026), each frame is one synchronized
+// update, so that a frame never tears on a slow link.
+//
 // A Terminal owns the screen of one session; Wrap runs a model on it.
 // Neither is safe for concurrent use: the program's event loop owns both
 // until Program.Run returns, and then Close restores the terminal.
@@ -34,6 +47,20 @@ import (
 
 // mouseOff turns every mouse report mode off.
 const mouseOff = ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr
+
+// modeRequests ask the terminal whether it knows synchronized output and
+// grapheme clusters; Report takes the answers.
+const modeRequests = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore
+
+// unicodeCore is the state of mode 2027 on the terminal.
+type unicodeCore uint8
+
+const (
+	unicodeUnknown unicodeCore = iota // not reported, or not supported
+	unicodeWanted                     // reported off: to be turned on with the next frame
+	unicodeOurs                       // turned on by us: turned off by Close
+	unicodeOn                         // reported on (or always on): left as it is
+)
 
 // Terminal is the screen of one terminal: what it shows, its size and the
 // modes set on it.
@@ -55,6 +82,13 @@ type Terminal struct {
 	title   string
 	cursor  *tea.Cursor // the visible text cursor, nil when hidden
 	queries string      // terminal queries to write with the next frame
+
+	// method measures widths as the terminal does: WcWidth until the
+	// terminal reports mode 2027, then GraphemeWidth.
+	method ansi.Method
+	// unicodeCore is how far Report has brought mode 2027 (see Report).
+	unicodeCore unicodeCore
+	sync        bool // the terminal reported mode 2026: frames are synchronized
 
 	err error // the first write error; nothing is written after it
 }
@@ -101,30 +135,73 @@ func (t *Terminal) Ask(query string) {
 	t.queries += query
 }
 
-// Draw shows v: on the first call it switches to the alternate screen and
-// sets the modes v asks for; after that it writes the lines that differ
-// from the screen, and the modes that changed. It reports whether it wrote
-// anything. After a write error it writes nothing and returns that error.
+// Report takes the terminal's answer to a mode request (DECRPM), which
+// the first frame asks for modes 2026 and 2027; Wrap passes it on from
+// tea.ModeReportMsg. A terminal that does not answer, or answers that it
+// does not know the mode, is drawn on without it.
+//
+// Mode 2027 reported off is turned on with the next frame and off again
+// by Close; reported on, it is left on. Either way widths are then
+// measured by grapheme cluster, and the next frame is written whole, as
+// the terminal now measures the screen's lines differently. Mode 2026 is
+// used only when reported off (known, and not in use), as Bubble Tea's own
+// renderer does.
+func (t *Terminal) Report(mode ansi.Mode, value ansi.ModeSetting) {
+	switch mode {
+	case ansi.ModeSynchronizedOutput:
+		t.sync = value == ansi.ModeReset
+	case ansi.ModeUnicodeCore:
+		if t.unicodeCore != unicodeUnknown {
+			return // a repeated answer
+		}
+		switch value {
+		case ansi.ModeReset:
+			t.unicodeCore = unicodeWanted
+		case ansi.ModeSet, ansi.ModePermanentlySet:
+			t.unicodeCore = unicodeOn
+		default:
+			return
+		}
+		t.method = ansi.GraphemeWidth
+		t.lines = nil
+	}
+}
+
+// Draw shows v: on the first call it switches to the alternate screen,
+// turns autowrap off and sets the modes v asks for; after that it writes
+// the lines that differ from the screen, and the modes that changed. It
+// reports whether it wrote anything. After a write error it writes nothing
+// and returns that error.
 //
 // v.Content is cut to the screen: lines past its height are dropped, and a
 // line wider than the screen is truncated (a line that wrapped would push
 // the whole screen up). Of the view's fields, Content, MouseMode, Cursor
 // (its position only), WindowTitle and DisableBracketedPasteMode are drawn;
-// the program is always in the alternate screen.
+// the program is always in the alternate screen. (A test lists every field
+// of tea.View with what Draw does with it, and fails on a new one.)
 func (t *Terminal) Draw(v tea.View) (bool, error) {
 	if t.err != nil {
 		return false, t.err
 	}
 	var b bytes.Buffer
+	if t.sync {
+		b.WriteString(ansi.SetModeSynchronizedOutput)
+	}
+	empty := b.Len()
 	if !t.started {
 		t.started = true
-		// The alternate screen, cleared, no text cursor, and the key
-		// disambiguation Bubble Tea's own renderer asks for (xterm's
-		// modifyOtherKeys and the first Kitty keyboard flag), which its input
-		// parser reads.
+		// The alternate screen, cleared, no text cursor, no autowrap (see
+		// the package doc), the key disambiguation Bubble Tea's own renderer
+		// asks for (xterm's modifyOtherKeys and the first Kitty keyboard
+		// flag), which its input parser reads, and the modes Report takes
+		// the answers to.
 		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + ansi.HideCursor +
-			ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+			ansi.ResetModeAutoWrap + ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1) + modeRequests)
 		t.lines = make([]string, t.height) // blank: blank rows need no writing
+	}
+	if t.unicodeCore == unicodeWanted {
+		b.WriteString(ansi.SetModeUnicodeCore)
+		t.unicodeCore = unicodeOurs
 	}
 	b.WriteString(t.queries)
 	t.queries = ""
@@ -132,8 +209,11 @@ func (t *Terminal) Draw(v tea.View) (bool, error) {
 	t.lines = t.rows(&b, v.Content)
 	t.content = v.Content
 	t.place(&b, v.Cursor)
-	if b.Len() == 0 {
+	if b.Len() == empty {
 		return false, nil
+	}
+	if t.sync {
+		b.WriteString(ansi.ResetModeSynchronizedOutput)
 	}
 	return true, t.write(b.Bytes())
 }
@@ -186,10 +266,9 @@ func (t *Terminal) rows(b *bytes.Buffer, content string) []string {
 		// The terminal would move to its next tab stop, which no width
 		// counts: the line could wrap onto the row below.
 		line = linebreak.ExpandTabs(line)
-		w := ansi.StringWidth(line)
+		w := t.method.StringWidth(line)
 		if w > t.width {
-			line = ansi.Truncate(line, t.width, "")
-			w = ansi.StringWidth(line)
+			line, w = cut(t.method, line, t.width)
 		}
 		b.WriteString(line)
 		b.WriteString(ansi.ResetStyle)
@@ -200,6 +279,36 @@ func (t *Terminal) rows(b *bytes.Buffer, content string) []string {
 		}
 	}
 	return lines
+}
+
+// cut returns the part of line that fits in width cells as m measures it,
+// and its width, with every escape sequence of the line (a style or a link
+// opened or closed past the cut still is).
+//
+// Hand-written because ansi.Truncate (x/ansi v0.11.9 to v0.12.0) returns a
+// line whole when its width by grapheme clusters fits, whatever method it
+// is given, so a ZWJ sequence that wcwidth measures wider than the screen
+// would not be cut.
+func cut(m ansi.Method, line string, width int) (string, int) {
+	var b strings.Builder
+	b.Grow(len(line))
+	w, full := 0, false
+	var state byte
+	for rest := line; rest != ""; {
+		seq, sw, n, next := m.DecodeSequenceInString(rest, state, nil)
+		state, rest = next, rest[n:]
+		switch {
+		case seq[0] == ansi.ESC:
+			b.WriteString(seq)
+		case full:
+		case w+sw > width:
+			full = true
+		default:
+			b.WriteString(seq)
+			w += sw
+		}
+	}
+	return b.String(), w
 }
 
 // place shows the text cursor where c says, or hides it when c is nil.
@@ -235,14 +344,19 @@ func (t *Terminal) write(p []byte) error {
 }
 
 // Close leaves the terminal as it was before the first frame: the main
-// screen, the text cursor shown, the keyboard, mouse and paste modes
-// reset. It writes nothing if nothing was drawn.
+// screen, the text cursor shown, autowrap on, the keyboard, mouse and
+// paste modes reset, and mode 2027 off if Draw turned it on. It writes
+// nothing if nothing was drawn.
 func (t *Terminal) Close() error {
 	if !t.started || t.err != nil {
 		return t.err
 	}
 	var b bytes.Buffer
-	b.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
+	b.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1) + ansi.SetModeAutoWrap)
+	if t.unicodeCore == unicodeOurs {
+		b.WriteString(ansi.ResetModeUnicodeCore)
+		t.unicodeCore = unicodeWanted // for a Draw after Close
+	}
 	if t.mouse != tea.MouseModeNone {
 		b.WriteString(mouseOff)
 	}

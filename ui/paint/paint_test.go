@@ -3,11 +3,12 @@ package paint
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -18,26 +19,128 @@ import (
 )
 
 // term is a Terminal drawing on a terminal emulator, with every write kept.
+// The emulator measures as a wcwidth terminal does (see drawOn) unless it
+// knows mode 2027 and the mode is set.
 type term struct {
 	*Terminal
-	emu    *vt.Emulator
-	writes []string
-	modes  map[ansi.Mode]bool // DEC modes as the emulator last saw them
+	emu     *vt.Emulator
+	knows   map[ansi.Mode]bool // of modes 2026 and 2027, those the terminal knows
+	writes  []string
+	modes   map[ansi.Mode]bool // DEC modes as the emulator last saw them
+	bad     []string           // clusters the emulator could not draw as wcwidth does
+	answers chan string        // what the terminal answers, as it answers it
 }
 
-func newTerm(width, height int, profile colorprofile.Profile) *term {
-	tt := &term{emu: vt.NewEmulator(width, height), modes: map[ansi.Mode]bool{}}
+// newTerm returns a Terminal on a width x height emulator that knows the
+// modes given of 2026 and 2027 (reset at start, so that it reports them
+// off); x/vt answers a request for any other mode that it does not know
+// it.
+func newTerm(width, height int, profile colorprofile.Profile, knows ...ansi.Mode) *term {
+	tt := &term{emu: vt.NewEmulator(width, height), knows: map[ansi.Mode]bool{}, modes: map[ansi.Mode]bool{},
+		answers: make(chan string, 64)}
+	for _, m := range knows {
+		tt.knows[m] = true
+		tt.emu.WriteString(ansi.ResetMode(m))
+	}
 	tt.emu.SetCallbacks(vt.Callbacks{
 		EnableMode:  func(m ansi.Mode) { tt.modes[m] = true },
 		DisableMode: func(m ansi.Mode) { tt.modes[m] = false },
 	})
 	// The emulator answers queries on a pipe, and blocks until they are read.
-	go func() { _, _ = io.Copy(io.Discard, tt.emu) }()
-	tt.Terminal = New(writerFunc(func(p []byte) (int, error) {
-		tt.writes = append(tt.writes, string(p))
-		return tt.emu.Write(p)
-	}), width, height, profile)
+	go func() {
+		buf := make([]byte, 256)
+		for {
+			n, err := tt.emu.Read(buf)
+			if err != nil {
+				return
+			}
+			select {
+			case tt.answers <- string(buf[:n]):
+			default: // nobody asked for them
+			}
+		}
+	}()
+	tt.Terminal = New(tt, width, height, profile)
 	return tt
+}
+
+// Write is the terminal's input: it keeps p and draws it.
+func (tt *term) Write(p []byte) (int, error) {
+	tt.writes = append(tt.writes, string(p))
+	tt.bad = append(tt.bad, drawOn(tt.emu, p, func() bool {
+		return !tt.knows[ansi.ModeUnicodeCore] || !tt.modes[ansi.ModeUnicodeCore]
+	})...)
+	return len(p), nil
+}
+
+// drawOn writes p on emu as a terminal that measures text by grapheme
+// clusters does, or, while wcwidth() is true, as one that measures it as
+// wcwidth does, as most terminals do: each code point takes its own cells,
+// and a zero-width one (a combining mark, a ZWJ, a variation selector)
+// goes with the one before. x/vt measures every cluster it is given by
+// grapheme, so a cluster whose wcwidth differs is given to it in such
+// pieces, one write each (a write ends a cluster). A piece it would still
+// measure differently (a lone regional indicator, an emoji with a
+// variation selector) is returned: the emulator cannot draw it as wcwidth
+// does.
+func drawOn(emu *vt.Emulator, p []byte, wcwidth func() bool) (bad []string) {
+	var pending []byte // sequences to give the emulator in one write
+	var state byte
+	for len(p) > 0 {
+		seq, _, n, next := ansi.DecodeSequence(p, state, nil)
+		state, p = next, p[n:]
+		if c := seq[0]; c < ' ' || c == ansi.DEL ||
+			ansi.StringWidth(string(seq)) == ansi.StringWidthWc(string(seq)) {
+			// A control, a sequence, or text measured the same either way.
+			pending = append(pending, seq...)
+			continue
+		}
+		// The sequences before may set mode 2027.
+		_, _ = emu.Write(pending)
+		pending = pending[:0]
+		if !wcwidth() {
+			pending = append(pending, seq...)
+			continue
+		}
+		var pieces []string
+		for _, r := range string(seq) {
+			if ansi.StringWidthWc(string(r)) == 0 && len(pieces) > 0 {
+				pieces[len(pieces)-1] += string(r)
+			} else {
+				pieces = append(pieces, string(r))
+			}
+		}
+		for _, piece := range pieces {
+			if ansi.StringWidth(piece) != ansi.StringWidthWc(piece) {
+				bad = append(bad, piece)
+			}
+			_, _ = emu.WriteString(piece)
+		}
+	}
+	_, _ = emu.Write(pending)
+	return bad
+}
+
+// answer waits (at most 10 s) for the terminal's answers to the two mode
+// requests of the first frame and gives them to the Terminal.
+func (tt *term) answer(t *testing.T) {
+	t.Helper()
+	report := regexp.MustCompile(`\x1b\[\?(\d+);(\d)\$y`)
+	var answers string
+	timeout := time.After(10 * time.Second)
+	for len(report.FindAllString(answers, -1)) < 2 {
+		select {
+		case a := <-tt.answers:
+			answers += a
+		case <-timeout:
+			t.Fatalf("the terminal answered %q, want two mode reports", answers)
+		}
+	}
+	for _, f := range report.FindAllStringSubmatch(answers, -1) {
+		mode, _ := strconv.Atoi(f[1])
+		value, _ := strconv.Atoi(f[2])
+		tt.Report(ansi.DECMode(mode), ansi.ModeSetting(value))
+	}
 }
 
 type writerFunc func([]byte) (int, error)
@@ -287,14 +390,34 @@ func TestAWriteErrorStopsWriting(t *testing.T) {
 	}
 }
 
-// TestRandomFramesShowTheLastOne draws random sequences of frames (wide and
-// narrow characters, styles, short, long and missing lines) at random
-// sizes on an emulator; after each frame the screen shows exactly it.
+// TestRandomFramesShowTheLastOne draws random sequences of frames (wide,
+// narrow and joined characters, styles, short, long and missing lines) at
+// random sizes on an emulator, measuring as wcwidth does and by grapheme
+// clusters; after each frame the screen shows exactly it.
 func TestRandomFramesShowTheLastOne(t *testing.T) {
+	for _, mode := range []struct {
+		name   string
+		knows  []ansi.Mode
+		method ansi.Method
+	}{
+		{"wcwidth", nil, ansi.WcWidth},
+		{"grapheme", []ansi.Mode{ansi.ModeSynchronizedOutput, ansi.ModeUnicodeCore}, ansi.GraphemeWidth},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			randomFrames(t, mode.knows, mode.method)
+		})
+	}
+}
+
+func randomFrames(t *testing.T, knows []ansi.Mode, method ansi.Method) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	// The last word leaves its style on, as a line cut inside a styled run
 	// may: it must not reach the next row or the erased rest of its own.
-	words := []string{"a", "blog", " ", "  ", "你好", "。", "，", "「引用」", "2020年终总结", "ｗｉｄｅ", "-", "x", "\x1b[44;1mopen"}
+	// (No combining marks: Lip Gloss underlines rune by rune, putting a
+	// mark after an escape sequence, away from its letter.)
+	words := []string{"a", "blog", " ", "  ", "你好", "。", "，", "「引用」", "2020年终总结", "ｗｉｄｅ", "-", "x",
+		"😀", "👨‍👩‍👧", "🇺🇸", "👍🏽", "\x1b[44;1mopen"}
 	styles := []lipgloss.Style{
 		lipgloss.NewStyle(),
 		lipgloss.NewStyle().Bold(true),
@@ -314,7 +437,9 @@ func TestRandomFramesShowTheLastOne(t *testing.T) {
 	}
 	for run := range 200 {
 		width, height := 1+rng.IntN(40), 1+rng.IntN(12)
-		tt := newTerm(width, height, colorprofile.ANSI256)
+		tt := newTerm(width, height, colorprofile.ANSI256, knows...)
+		tt.draw(t, "")
+		tt.answer(t)
 		var last string
 		for step := range 6 {
 			if rng.IntN(4) == 0 {
@@ -330,20 +455,23 @@ func TestRandomFramesShowTheLastOne(t *testing.T) {
 				last = strings.Join(lines, "\n")
 			}
 			tt.draw(t, last)
-			if got, w := tt.emu.String(), want(last, width, height); got != w {
-				t.Fatalf("run %d step %d, %dx%d: screen\n%s\nwant\n%s\nframe %q", run, step, width, height, got, w, last)
+			if checkScreen(t, tt, last, method); t.Failed() {
+				t.Fatalf("run %d step %d, %dx%d, frame %q", run, step, width, height, last)
 			}
 			// Every cell has the frame's character and style, as a fresh
-			// terminal given each line on its own row shows them.
+			// terminal given each line, cut, on its own row shows them.
 			ref := vt.NewEmulator(width, height)
 			for i, line := range strings.SplitN(last, "\n", height+1)[:min(height, strings.Count(last, "\n")+1)] {
-				_, _ = (&colorprofile.Writer{Forward: ref, Profile: colorprofile.ANSI256}).Write(
-					[]byte(ansi.CursorPosition(1, i+1) + ansi.Truncate(line, width, "") + ansi.ResetStyle))
+				line, _ = cut(method, line, width)
+				var b bytes.Buffer
+				_, _ = (&colorprofile.Writer{Forward: &b, Profile: colorprofile.ANSI256}).Write(
+					[]byte(ansi.CursorPosition(1, i+1) + line + ansi.ResetStyle))
+				drawOn(ref, b.Bytes(), func() bool { return method == ansi.WcWidth })
 			}
 			for y := range height {
 				for x := range width {
 					got, w := tt.emu.CellAt(x, y), ref.CellAt(x, y)
-					if got.Content != w.Content || !got.Style.Equal(&w.Style) {
+					if got.Content != w.Content || got.Width != w.Width || !got.Style.Equal(&w.Style) {
 						t.Fatalf("run %d step %d, cell %d,%d: %+v, want %+v\nframe %q", run, step, x, y, got, w, last)
 					}
 				}
