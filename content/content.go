@@ -99,11 +99,16 @@ type Post struct {
 	Comments     bool      //
 	Featured     bool      //
 	Draft        bool      // drafts are never listed
-	Body         string    // Markdown after the front matter
-	BodyLine     int       // 1-based line number of the first body line in the file
-	Hash         string    // hex digest of the file's bytes; identifies this version
+	// Body is the Markdown after the front matter when the post was
+	// built in memory (ParsePost, or by hand). Load leaves it empty, so a
+	// snapshot of 10,000 posts holds their metadata only, and keeps where
+	// to read it: use Markdown, which works for both.
+	Body     string
+	BodyLine int    // 1-based line number of the first body line in the file
+	Hash     string // hex digest of the file's bytes; identifies this version
 
 	front frontMatterSource // the raw front matter, for Params
+	src   bodySource        // where Markdown reads the body when Body is empty
 }
 
 // Book is one entry of the author's reading log (books.yaml).

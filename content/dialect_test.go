@@ -130,7 +130,7 @@ func TestPages(t *testing.T) {
 	if want := "cv=CV links=Links now=Now projects=Projects about=关于 me"; strings.Join(got, " ") != want {
 		t.Errorf("pages %q\nwant  %q", strings.Join(got, " "), want)
 	}
-	if p, ok := snap.Page("about"); !ok || p.Body != "Hello\n" || p.Path != "about.md" {
+	if p, ok := snap.Page("about"); !ok || p.Markdown() != "Hello\n" || p.Path != "about.md" {
 		t.Errorf("Page(about) = %+v", p)
 	}
 	if _, ok := snap.Post("about"); ok {
@@ -179,7 +179,7 @@ func TestHugoBlog(t *testing.T) {
 	if p, _ := snap.Post("bundle"); p.Excerpt != "Short" {
 		t.Errorf("summary %q", p.Excerpt)
 	}
-	if p, _ := snap.Post("json"); strings.Join(p.Categories, ",") != "x" || p.Body != "body\n" || p.BodyLine != 6 {
+	if p, _ := snap.Post("json"); strings.Join(p.Categories, ",") != "x" || p.Markdown() != "body\n" || p.BodyLine != 6 {
 		t.Errorf("json: %+v", p)
 	}
 	if _, ok := snap.Page("about"); !ok {

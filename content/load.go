@@ -296,6 +296,9 @@ func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int)
 			return nil, nil, fmt.Errorf("load %s %s: %w", kind, name, err)
 		}
 		p, ps, keys := parseDoc(name, data, kind)
+		if p != nil {
+			p.src = bodySource{fsys: fsys, name: name}
+		}
 		problems = append(problems, ps...)
 		for _, k := range keys {
 			unused[k]++
@@ -345,7 +348,8 @@ var listingLayouts = map[string]bool{
 
 // listingPage reports whether a page is one readers would not want among
 // the pages: the home page, a 404 page, a draft, or a listing of posts (by
-// its layout, or a body that loops over site.posts or a paginator).
+// its layout; parseDoc gives a page whose body loops over site.posts or a
+// paginator the layout "list").
 func listingPage(p *Post) bool {
 	stem := strings.TrimSuffix(pathpkg.Base(p.Path), pathpkg.Ext(p.Path))
 	switch {
@@ -353,8 +357,7 @@ func listingPage(p *Post) bool {
 		listingLayouts[strings.ToLower(p.Layout)]:
 		return true
 	}
-	return strings.Contains(p.Body, "site.posts") || strings.Contains(p.Body, "paginator.") ||
-		strings.Contains(p.Body, "site.tags") || strings.Contains(p.Body, "site.categories")
+	return false
 }
 
 // distinctSlugs gives every post a slug of its own. The oldest post with

@@ -55,6 +55,9 @@ func dialectOf(path string) dialect {
 // pointing at a missing post is found by Load and Check.
 func ParsePost(path string, data []byte) (*Post, []Problem) {
 	p, problems, _ := parseDoc(path, data, FilePost)
+	if p != nil {
+		p.Body = bodyOf(data)
+	}
 	return p, tidy(problems)
 }
 
@@ -125,9 +128,11 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 	sum := sha256.Sum256(data)
 	post = &Post{
 		Path:     file,
-		Body:     termsafe.String(string(fm.body)),
 		BodyLine: fm.bodyLine,
 		Hash:     hex.EncodeToString(sum[:]),
+	}
+	if kind == FilePage && listsPosts(fm.body) {
+		post.Layout = "list" // a listing of posts, not a page (see listingPage)
 	}
 	if fm.format != "" && p == nil {
 		post.front = frontMatterSource{format: fm.format, text: bytes.Clone(fm.text), foldCase: d == dialectHugo}
@@ -236,6 +241,18 @@ func salvageFrontMatter(fm frontMatter) *yaml.Node {
 
 // salvageLine matches a "key: value" line of front matter.
 var salvageLine = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*):(?:\s+(.*))?$`)
+
+// listsPosts reports whether a page's body loops over the site's posts
+// (site.posts, a paginator, the tag and category indexes): an archive,
+// not a page readers want.
+func listsPosts(body []byte) bool {
+	for _, s := range []string{"site.posts", "paginator.", "site.tags", "site.categories"} {
+		if bytes.Contains(body, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
 
 // extraFields holds the front matter values that need a second look
 // before they land in a Post: aliases of one field, and keys that override

@@ -1,10 +1,13 @@
 package content
 
 import (
+	"io/fs"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"gopkg.in/yaml.v3"
+
+	"github.com/sshblog/sshblog/content/termsafe"
 )
 
 // frontMatterSource is a post's front matter as written, kept so that
@@ -47,4 +50,38 @@ func (p *Post) Params() map[string]any {
 		m = folded
 	}
 	return m
+}
+
+// bodySource is where a loaded post's body is read from: the snapshot's
+// source (a folder, or a git revision's tree), and the file's name in it.
+type bodySource struct {
+	fsys fs.FS
+	name string
+}
+
+// Markdown returns the post's body, the Markdown after the front matter,
+// sanitised (no terminal control characters): Body when the post was built
+// in memory, else read again from the source the snapshot was loaded from
+// (a git revision's tree never changes; a folder served as it is may have
+// been edited since, and then its current text is shown). It returns ""
+// when the file can no longer be read.
+func (p *Post) Markdown() string {
+	if p.Body != "" || p.src.fsys == nil {
+		return p.Body
+	}
+	data, err := fs.ReadFile(p.src.fsys, p.src.name)
+	if err != nil {
+		return ""
+	}
+	return bodyOf(data)
+}
+
+// bodyOf returns the sanitised body of a post file's bytes.
+func bodyOf(data []byte) string {
+	text, _ := readText("", data)
+	if text == nil {
+		return ""
+	}
+	fm, _ := splitFrontMatter("", text)
+	return termsafe.String(string(fm.body))
 }

@@ -29,7 +29,7 @@ import (
 type bodyRenderer struct{}
 
 func (bodyRenderer) Render(_ content.Site, p *content.Post, _ int, _ theme.Theme) (string, error) {
-	return p.Body, nil
+	return p.Markdown(), nil
 }
 
 // servertest.Buffer is a bytes.Buffer safe for the logger and the test to share.

@@ -97,12 +97,12 @@ func (c *Cache) addText(k textKey, t *text) {
 // forgotten all at once, and worked out again as posts are opened.
 const maxMinutes = 1 << 16
 
-// readingMinutes is readingMinutes(p.Body), worked out once per version of
+// readingMinutes is readingMinutes(p.Markdown()), worked out once per version of
 // the post: it reads the whole body, 5 ms for a 1 MiB post, which was most
 // of the cost of opening one already rendered.
 func (c *Cache) readingMinutes(p *content.Post) int {
 	if p.Hash == "" {
-		return readingMinutes(p.Body)
+		return readingMinutes(p.Markdown())
 	}
 	c.mu.Lock()
 	n, ok := c.minutes[p.Hash]
@@ -110,7 +110,7 @@ func (c *Cache) readingMinutes(p *content.Post) int {
 	if ok {
 		return n
 	}
-	n = readingMinutes(p.Body)
+	n = readingMinutes(p.Markdown())
 	c.mu.Lock()
 	if len(c.minutes) >= maxMinutes {
 		clear(c.minutes)

@@ -70,7 +70,7 @@ func TestSnapshotChangesOpenPost(t *testing.T) {
 	d.keys("j", "j", "j", "j", "j")
 	old := d.m.reader.post
 	changed := *old
-	changed.Body = "rewritten\n" + old.Body
+	changed.Body = "rewritten\n" + old.Markdown()
 	changed.Hash = hashOf(changed.Body)
 	d.send(SnapshotMsg{Snapshot: publish(d.m.snap, func(ps []*content.Post) []*content.Post {
 		ps[0] = &changed

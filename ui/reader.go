@@ -216,7 +216,7 @@ func (r *reader) rendered(msg renderedMsg) tea.Cmd {
 	r.have, r.err = msg.key, msg.err
 	r.text = msg.text
 	if r.text == nil { // the rendering failed: the Markdown as it is
-		r.text = newText(msg.key.post.Body)
+		r.text = newText(msg.key.post.Markdown())
 	}
 	r.lines = r.text.lines
 	r.pos.SetTotal(len(r.lines))

@@ -204,7 +204,7 @@ func (r *wrapRenderer) Render(_ content.Site, p *content.Post, width int, th the
 		return r.render(p, width), nil
 	}
 	var lines []string
-	for _, l := range strings.Split(p.Body, "\n") {
+	for _, l := range strings.Split(p.Markdown(), "\n") {
 		lines = append(lines, wrap(l, width)...)
 	}
 	return strings.Join(lines, "\n"), nil

@@ -128,7 +128,7 @@ func New(opts Options) *Model {
 type sourceRenderer struct{}
 
 func (sourceRenderer) Render(_ content.Site, p *content.Post, _ int, _ theme.Theme) (string, error) {
-	return p.Body, nil
+	return p.Markdown(), nil
 }
 
 // Init asks the terminal for its background colour, to pick a dark or light

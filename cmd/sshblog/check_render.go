@@ -120,16 +120,17 @@ func renderOne(r *render.Renderer, site content.Site, p *content.Post, opt audit
 	for _, f := range audit.Leftovers("", p.Title, opt) {
 		note(f, true, 0)
 	}
+	body := p.Markdown()
 	for _, w := range renderWidths {
 		out, err := r.Render(site, p, w, theme.Dark)
 		if err != nil {
 			rep.err = err
 			return rep
 		}
-		for _, f := range audit.Leftovers(p.Body, out, opt) {
+		for _, f := range audit.Leftovers(body, out, opt) {
 			note(f, false, w)
 		}
-		rep.lines = append(rep.lines, audit.MeasureLines(p.Body, out, w))
+		rep.lines = append(rep.lines, audit.MeasureLines(body, out, w))
 	}
 	return rep
 }
@@ -222,6 +223,7 @@ func sourceLine(p *content.Post, f audit.Finding) int {
 		return 0
 	}
 	src := []rune(f.Source)
+	body := p.Markdown()
 	head := func(n int) string { return string(src[:min(n, len(src))]) }
 	for _, c := range []struct {
 		piece  string
@@ -230,9 +232,9 @@ func sourceLine(p *content.Post, f audit.Finding) int {
 		if len([]rune(c.piece)) < 2 || (f.Before == "" && !c.unique) {
 			continue
 		}
-		i := strings.Index(p.Body, c.piece)
-		if i >= 0 && (!c.unique || strings.Count(p.Body, c.piece) == 1) {
-			return p.BodyLine + strings.Count(p.Body[:i], "\n")
+		i := strings.Index(body, c.piece)
+		if i >= 0 && (!c.unique || strings.Count(body, c.piece) == 1) {
+			return p.BodyLine + strings.Count(body[:i], "\n")
 		}
 	}
 	return 0

@@ -94,7 +94,7 @@ func TestSeedARealBlogAndReadEveryPost(t *testing.T) {
 		screens, missing := 0, map[string]int{}
 		for {
 			screens++
-			for _, f := range audit.Leftovers(p.Body, screen, opt) {
+			for _, f := range audit.Leftovers(p.Markdown(), screen, opt) {
 				switch f.Kind {
 				case audit.Math:
 					missing[f.Text]++

@@ -141,7 +141,7 @@ func (r *Renderer) Render(site content.Site, p *content.Post, width int, th them
 		if s, ok := r.cached(key); ok {
 			return s, nil
 		}
-		s, err := r.render(site, p.Body, width, th)
+		s, err := r.render(site, p.Markdown(), width, th)
 		if err != nil {
 			return "", err
 		}
@@ -168,7 +168,7 @@ func (r *Renderer) cached(key string) (string, bool) {
 func cacheKey(site content.Site, p *content.Post, width int, th theme.Theme) string {
 	id := p.Hash
 	if id == "" {
-		sum := sha256.Sum256([]byte(p.Body))
+		sum := sha256.Sum256([]byte(p.Markdown()))
 		id = "body:" + hex.EncodeToString(sum[:])
 	}
 	return strings.Join([]string{id, site.URL, site.BaseURL, strconv.Itoa(width), string(th)}, "\x00")

@@ -450,7 +450,7 @@ func TestRenderCache(t *testing.T) {
 	// A new version of the post (new hash) or another site URL is another entry.
 	p2 := *p
 	p2.Hash += "-2"
-	p2.Body = strings.Replace(p.Body, "2020 年是", "2021 年是", 1)
+	p2.Body = strings.Replace(p.Markdown(), "2020 年是", "2021 年是", 1)
 	c, _ := r.Render(seedSite, &p2, 80, theme.Dark)
 	if c == a || r.cache.len() != 2 {
 		t.Error("a new post version came from the cache")
@@ -560,7 +560,7 @@ func BenchmarkRenderStages(b *testing.B) {
 	seedSite, p := seed(b)
 	r := New(0)
 	prep := func() (*doc, ast.Node) {
-		d := &doc{src: []byte(liquid(r.parser, clean(p.Body), seedSite)), root: rootOf(seedSite), refNum: map[string]int{}}
+		d := &doc{src: []byte(liquid(r.parser, clean(p.Markdown()), seedSite)), root: rootOf(seedSite), refNum: map[string]int{}}
 		return d, parse(r.parser, d.src)
 	}
 	b.Run("parse", func(b *testing.B) {

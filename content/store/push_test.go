@@ -273,7 +273,7 @@ func TestForcePushThenRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, ok := res.Snapshot.Post("precious"); !ok || !strings.Contains(p.Body, "Words worth keeping.") {
+	if p, ok := res.Snapshot.Post("precious"); !ok || !strings.Contains(p.Markdown(), "Words worth keeping.") {
 		t.Fatal("rollback did not bring the precious post back")
 	}
 	if parent := mustGit(t, s.Dir(), "--git-dir="+s.Dir(), "rev-parse", "main^"); parent != rewritten {

@@ -314,14 +314,16 @@ func fillContents(ctx context.Context, r *repo, files map[string]*blob) error {
 	return nil
 }
 
-// dropContents makes no file of files hold its contents once they are in
-// git: a live state's posts are in its snapshot already, and holding them
-// twice doubled the server's memory. Whoever needs a file's bytes reads
-// them from git (Tree.ReadFile, fillContents); an image keeps the head the
-// upload rules check (Tree.ReadHead).
+// dropContents makes no file of files but the text the blog reads hold
+// its contents once they are in git. The text stays: a snapshot holds its
+// posts' metadata only and reads a body from the tree when a reader opens
+// it (content.Post.Markdown), so the tree holds each post once. Whoever
+// needs another file's bytes reads them from git (Tree.ReadFile,
+// fillContents); an image keeps the head the upload rules check
+// (Tree.ReadHead).
 func dropContents(files map[string]*blob) {
 	for p, b := range files {
-		if b.data == nil || b.oid == "" {
+		if b.data == nil || b.oid == "" || upload.IsText(p) {
 			continue
 		}
 		d := &blob{mode: b.mode, oid: b.oid, size: b.size}

@@ -10,7 +10,7 @@ func kindOf(p string) content.FileKind { return content.Classify(p) }
 // isText reports whether the blog reads files of kind k as text.
 func isText(k content.FileKind) bool {
 	switch k {
-	case content.FilePost, content.FileSite, content.FileBooks, content.FilePapers:
+	case content.FilePost, content.FilePage, content.FileInclude, content.FileSite, content.FileBooks, content.FilePapers:
 		return true
 	}
 	return false
