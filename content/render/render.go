@@ -16,15 +16,16 @@
 // What the reader sees of the dialect:
 //   - Emphasis next to CJK punctuation, headings without a space after the
 //     hashes, and math kept exactly as written, styled as code (parse.go).
-//   - Kramdown attribute lists never show; {:toc} is a list of the post's
-//     headings.
+//   - Kramdown attribute lists, header IDs ({#id}) and comments never
+//     show; {:toc} is a list of the post's headings. A line holding only a
+//     span-level tag (<br />, <a name="x">) is text, not an HTML block.
 //   - Footnote references are superscript numbers; the footnotes follow
 //     the post as a numbered list after a rule.
 //   - A link's text stays in the sentence, styled and hyperlinked (OSC 8),
 //     followed by "[n]"; the targets are listed at the very end as
-//     "[n] URL", hyperlinked and whole, so that every URL can be copied.
-//     A bare URL shows as itself, hyperlinked, kept apart from CJK text that
-//     follows it. Relative targets resolve against the site's url and
+//     "[n] URL", hyperlinked, whole and percent-encoded, so that every URL
+//     can be copied. A bare URL (or a link whose text is its URL) shows as
+//     itself, hyperlinked, kept apart from CJK text that follows it. Relative targets resolve against the site's url and
 //     baseurl, joined once; images the blog folder holds are marked as its
 //     own (see LocalImages).
 //   - Images are lines "🖼 name[n]"; HTML shows its text, <br> breaks the
