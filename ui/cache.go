@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // Cache holds what the UI works out from a blog's posts once for every
@@ -29,10 +30,23 @@ type keysOnce struct {
 }
 
 // textKey names a rendering by what the Renderer renders from: its output
-// for the same site, post, width and theme is the same.
+// for the same site, post version, width and theme is the same. The
+// version is the post's Hash, not its pointer, so that a kept rendering
+// does not keep its post, and serves the same post in the next snapshot.
 type textKey struct {
-	site content.Site
-	key  renderKey
+	site  content.Site
+	hash  string
+	width int
+	theme theme.Theme
+}
+
+// textKeyOf names the rendering k of p for site; ok is false for a post
+// without a Hash, whose renderings are not kept.
+func textKeyOf(site content.Site, k renderKey) (key textKey, ok bool) {
+	if k.post.Hash == "" {
+		return textKey{}, false
+	}
+	return textKey{site: site, hash: k.post.Hash, width: k.width, theme: k.theme}, true
 }
 
 // NewCache returns an empty Cache.

@@ -28,14 +28,26 @@ func TestCacheSharesRenderings(t *testing.T) {
 	if len(r.calls) != 1 {
 		t.Fatalf("the post was rendered %d times", len(r.calls))
 	}
+	// The same version of the post in the next snapshot (a new pointer) is
+	// the same rendering.
+	posts := make([]*content.Post, 0, len(blog.Posts()))
+	for _, p := range blog.Posts() {
+		q := *p
+		posts = append(posts, &q)
+	}
+	next := content.NewSnapshot(blog.Site(), posts, nil, nil, nil, "r2")
+	d := newDriver(t, Options{Snapshot: next, Renderer: r, Width: 80, Height: 24, Cache: c})
+	d.keys("enter")
+	if d.m.reader.text != a.text || len(r.calls) != 1 {
+		t.Fatal("an unchanged post of the next snapshot was rendered again")
+	}
 }
 
 func TestCacheTextsBounded(t *testing.T) {
 	c := NewCache()
 	line := strings.Repeat("x", 1000)
 	big := newText(strings.Repeat(line+"\n", maxTextBytes/(2*len(line)+24)/3))
-	p := &content.Post{Slug: "p"}
-	key := func(w int) textKey { return textKey{key: renderKey{post: p, width: w, theme: theme.Dark}} }
+	key := func(w int) textKey { return textKey{hash: "p", width: w, theme: theme.Dark} }
 	for w := range 3 {
 		c.addText(key(w), big)
 	}

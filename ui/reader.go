@@ -186,16 +186,20 @@ func (r *reader) renderCmd() tea.Cmd {
 				msg = renderedMsg{to: r, key: k, err: fmt.Errorf("renderer panicked: %v", p)}
 			}
 		}()
-		tk := textKey{site: site, key: k}
-		if t := cache.text(tk); t != nil {
-			return renderedMsg{to: r, key: k, text: t}
+		tk, keep := textKeyOf(site, k)
+		if keep {
+			if t := cache.text(tk); t != nil {
+				return renderedMsg{to: r, key: k, text: t}
+			}
 		}
 		out, err := rd.Render(site, k.post, k.width, k.theme)
 		if err != nil {
 			return renderedMsg{to: r, key: k, err: err}
 		}
 		t := newText(out)
-		cache.addText(tk, t)
+		if keep {
+			cache.addText(tk, t)
+		}
 		return renderedMsg{to: r, key: k, text: t}
 	}
 }
