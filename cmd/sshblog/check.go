@@ -46,8 +46,10 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset.BoolVar(&renderToo, "r", false, "short for --render")
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: sshblog check [--render] [flags] DIR\n\n"+
-			"Checks the blog folder DIR as publishing would: every problem as file:line: message,\n"+
-			"warnings marked; exit status 1 when there are errors.\n\nFlags:\n")
+			"Checks the blog folder DIR as the server takes it with --seed: every problem as\n"+
+			"file:line: message, warnings marked; exit status 1 when there are errors. A file the\n"+
+			"blog can serve but a new upload would be refused for (an image whose name lies about\n"+
+			"its format) is a warning.\n\nFlags:\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -115,20 +117,50 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // checkFolder returns every problem of the blog in fsys: the upload rules'
-// (names, special files, sizes, text encoding) and the blog's own (front
-// matter, dates, slugs, lists), sorted by file then line, problems of the
-// whole blog last. Both run, so an author sees everything at once, except
-// that a file the upload rules refuse (a symbolic link, text that is not
-// UTF-8) gets only that error: the blog's view of it adds nothing.
+// (names, special files, sizes, text encoding, image formats) and the
+// blog's own (front matter, dates, slugs, lists), sorted by file then line,
+// problems of the whole blog last. The folder is judged as the server takes
+// it with --seed: what a file says but the blog can still serve (an image
+// whose extension names another format) is a warning, since the blog
+// already publishes it. Where the blog itself calls a file broken, the
+// upload rules' strict word on it stands instead (papers.yaml is not UTF-8:
+// "save the file as UTF-8"), and the blog's view adds nothing to a file
+// the upload rules refuse (a symbolic link).
 func checkFolder(fsys fs.FS, rules upload.Rules) []content.Problem {
-	problems := rules.CheckTree(fsys)
+	own := content.Check(fsys)
+	broken := map[string]bool{}
+	for _, p := range own {
+		if !p.Warning && p.File != "" {
+			broken[p.File] = true
+		}
+	}
+	strict := map[string][]content.Problem{}
+	for _, p := range rules.CheckTree(fsys) {
+		strict[p.File] = append(strict[p.File], p)
+	}
+	var problems []content.Problem
 	refused := map[string]bool{}
-	for _, p := range problems {
+	for _, p := range rules.CheckSeed(fsys) {
+		if p.Warning && broken[p.File] && strict[p.File] != nil {
+			continue // the strict version is added below
+		}
+		problems = append(problems, p)
 		if !p.Warning && p.File != "" {
 			refused[p.File] = true
 		}
 	}
-	for _, p := range content.Check(fsys) {
+	for file, ps := range strict {
+		if !broken[file] || refused[file] {
+			continue
+		}
+		for _, p := range ps {
+			if !p.Warning {
+				problems = append(problems, p)
+				refused[file] = true
+			}
+		}
+	}
+	for _, p := range own {
 		if !refused[p.File] {
 			problems = append(problems, p)
 		}

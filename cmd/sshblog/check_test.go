@@ -68,14 +68,14 @@ func TestCheckBrokenFolder(t *testing.T) {
 	want := strings.Join([]string{
 		p("books.yaml") + `:2: post "nope" does not exist (no post file ends in -nope.md)`,
 		p("images/big.png") + `: 2.9 KiB is over the 1 KiB limit for an image`,
-		p("images/fake.jpg") + `: not a JPEG image (the file starts like text/plain)`,
+		p("images/fake.jpg") + `: warning: not a JPEG image (the file starts like text/plain) (kept, as the blog already has it; a new upload of it would be refused)`,
 		p("papers.yaml") + `:2: text is not valid UTF-8 (save the file as UTF-8)`,
 		p("posts/2021-01-03-broken.md") + `:1: missing title: add a title: line to the front matter`,
 		p("posts/2021-01-03-broken.md") + `:2: date is not a date: "yesterday" (use 2020-12-26, 2020-12-26 10:00:00 +0800 or RFC 3339)`,
 		p("posts/2021-01-04-good.md") + `: duplicate slug "good": posts/2021-01-01-good.md has it too; this one is "good-2021-01-04"`,
 		p("posts/link.md") + `: symbolic links are not allowed; put the file itself here`,
 		`warning: 1 front matter key is not used by sshblog: colour (1 file)`,
-		`8 errors, 1 warning: nothing would be published`,
+		`7 errors, 2 warnings: nothing would be published`,
 	}, "\n") + "\n"
 	if status != 1 || stdout.String() != want {
 		t.Errorf("status %d, stdout:\n%s\nwant status 1 and stdout:\n%s\nstderr: %s", status, stdout.String(), want, stderr.String())

@@ -29,7 +29,7 @@ func TestSeedKeepsAnImageWhoseExtensionLies(t *testing.T) {
 		t.Fatalf("Open with a PNG named .jpg: %v", err)
 	}
 	defer s.Close()
-	if !strings.Contains(logs.String(), "images/photo.jpg: warning: not a JPEG image (the file is a PNG image: name it .png) (published anyway: it comes from the seed)") {
+	if !strings.Contains(logs.String(), "images/photo.jpg: warning: not a JPEG image (the file is a PNG image: name it .png) (kept, as the blog already has it; a new upload of it would be refused)") {
 		t.Errorf("the seed's warning was not logged:\n%s", logs.String())
 	}
 	if data, err := s.Files().ReadFile("images/photo.jpg"); err != nil || !bytes.Equal(data, png) {

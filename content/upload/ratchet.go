@@ -90,7 +90,7 @@ func Seeded(problems []content.Problem) []content.Problem {
 func seeded(p content.Problem) content.Problem {
 	if !p.Warning {
 		p.Warning = true
-		p.Message += " (published anyway: it comes from the seed)"
+		p.Message += " (kept, as the blog already has it; a new upload of it would be refused)"
 	}
 	return p
 }

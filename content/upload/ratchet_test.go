@@ -84,8 +84,8 @@ func TestCheckSeed(t *testing.T) {
 		t.Errorf("errors: %q", errs)
 	}
 	want := []string{
-		"images/photo.jpg: warning: not a JPEG image (the file is a PNG image: name it .png) (published anyway: it comes from the seed)",
-		"posts/2024-01-01-a.md:4: warning: text is not valid UTF-8 (save the file as UTF-8) (published anyway: it comes from the seed)",
+		"images/photo.jpg: warning: not a JPEG image (the file is a PNG image: name it .png) (kept, as the blog already has it; a new upload of it would be refused)",
+		"posts/2024-01-01-a.md:4: warning: text is not valid UTF-8 (save the file as UTF-8) (kept, as the blog already has it; a new upload of it would be refused)",
 	}
 	if strings.Join(warns, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warns, "\n"), strings.Join(want, "\n"))
