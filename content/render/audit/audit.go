@@ -80,6 +80,20 @@ var leftovers = []leftover{
 	{Entity, regexp.MustCompile(`&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);`)},
 }
 
+// footnoteRE is a footnote reference, with its label.
+var footnoteRE = regexp.MustCompile(`^\[\^([^\]\s]+)\]`)
+
+// startsALine reports whether a line of source starts with the first runes
+// of text: a heading written without a space, rather than a paragraph whose
+// first word, bold, starts with # (**#tag#**).
+func startsALine(source, text string) bool {
+	prefix := text
+	if r := []rune(text); len(r) > 6 {
+		prefix = string(r[:6])
+	}
+	return strings.HasPrefix(source, prefix) || strings.Contains(source, "\n"+prefix)
+}
+
 // headingRE is a heading without a space after its #: only a paragraph's
 // first line can be one (a wrapped line may start with "#1").
 var headingRE = regexp.MustCompile(`^#+[^\s#]`)
@@ -123,7 +137,7 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 			return isCode == 1
 		}
 		text := stripQuote(line)
-		if (i == 0 || strings.TrimSpace(lines[i-1]) == "") && headingRE.MatchString(text) && !inCode() {
+		if (i == 0 || strings.TrimSpace(lines[i-1]) == "") && headingRE.MatchString(text) && !inCode() && startsALine(source, text) {
 			out = append(out, Finding{Kind: Heading, Line: i + 1, Text: line, Source: from(text, 0)})
 		}
 		cells := []string{text}
@@ -136,7 +150,7 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 				if loc == nil {
 					continue
 				}
-				if inCode() || code.hasPiece(cell, loc[0], loc[1]) || excused(l.kind, cell[loc[0]:loc[1]], source) {
+				if inCode() || code.hasPiece(cell, loc[0], loc[1]) || excused(l.kind, cell[loc[0]:loc[1]], cell[loc[0]:], source) {
 					continue
 				}
 				out = append(out, Finding{Kind: l.kind, Line: i + 1, Text: line, Source: from(cell, loc[0]), Before: before(cell, loc[0])})
@@ -173,14 +187,21 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 	return out
 }
 
-// excused reports whether a match is what the author wrote as text: markup
-// the source escaped with backslashes (\{\{ shows as {{, \*\* as **), an
-// entity or tag escaped as entities (&amp;lt; shows as &lt;, &lt;b&gt; as <b>).
-func excused(k Kind, match, source string) bool {
+// excused reports whether a match (rest is the text from it on) is what
+// the author wrote as text: markup the source escaped with backslashes
+// (\{\{ shows as {{, \*\* as **), an entity or tag escaped as entities
+// (&amp;lt; shows as &lt;, &lt;b&gt; as <b>), a footnote reference with no
+// note to refer to ([^69^]).
+func excused(k Kind, match, rest, source string) bool {
 	if backslashed(match, source) {
 		return true
 	}
 	switch k {
+	case Footnote:
+		// A reference without a note is text for kramdown and GFM alike.
+		if m := footnoteRE.FindStringSubmatch(rest); m != nil {
+			return !strings.Contains(source, "[^"+m[1]+"]:")
+		}
 	case Entity:
 		return strings.Contains(source, "&amp;"+match[1:])
 	case HTML:

@@ -44,6 +44,8 @@ func TestLeftovers(t *testing.T) {
 		{"tag the author escaped", "the &lt;b&gt; tag", "  the <b> tag", Options{}, nil},
 		{"heading without a space", "#出生年代Rank\n\ntext", "  #出生年代Rank\n\n  text", Options{}, []Kind{Heading}},
 		{"a wrapped line starting with #", "my\n#1 advice", "  my\n  #1 advice", Options{}, nil},
+		{"bold text starting with #", "**#最重要的指令#**： 你", "  #最重要的指令#： 你", Options{}, nil},
+		{"a footnote reference without a note", "Vue Admin [^69^]", "  Vue Admin [^69^]", Options{}, nil},
 		{"a heading as styled", "## Title", "  ## Title", Options{}, nil},
 		{"math mangled", `$$\theta^{*}$$`, `  $$\theta^{}$$`, Options{}, []Kind{Math}},
 		{"math as written, broken over lines", `$$a + b = c$$`, "  $$a +\n  b = c$$", Options{}, nil},
