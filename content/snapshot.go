@@ -28,6 +28,7 @@ type Snapshot struct {
 	byPath   map[string]*Post // "_posts/2010-07-21-name.md" -> post or page, for link
 	config   map[string]any
 	includes fstest.MapFS
+	body     *bodyState // for Body, built on first use
 }
 
 // NewSnapshot builds a snapshot from parsed parts: it drops drafts, sorts
@@ -42,6 +43,7 @@ func NewSnapshot(site Site, posts []*Post, books []Book, papers []Paper, warning
 		byTag:    make(map[string][]*Post),
 		warnings: warnings,
 		revision: revision,
+		body:     &bodyState{},
 	}
 	for _, p := range posts {
 		if p.Draft {

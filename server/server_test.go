@@ -28,7 +28,7 @@ import (
 // bodyRenderer is a ui.Renderer returning the Markdown as it is.
 type bodyRenderer struct{}
 
-func (bodyRenderer) Render(_ content.Site, p *content.Post, _ int, _ theme.Theme) (string, error) {
+func (bodyRenderer) Render(_ *content.Snapshot, p *content.Post, _ int, _ theme.Theme) (string, error) {
 	return p.Markdown(), nil
 }
 

@@ -21,7 +21,7 @@ import (
 // itself holds.
 type sharedRenderer struct{ out string }
 
-func (r sharedRenderer) Render(content.Site, *content.Post, int, theme.Theme) (string, error) {
+func (r sharedRenderer) Render(*content.Snapshot, *content.Post, int, theme.Theme) (string, error) {
 	return r.out, nil
 }
 
@@ -30,7 +30,7 @@ func (r sharedRenderer) Render(content.Site, *content.Post, int, theme.Theme) (s
 // thousand sessions at once, as the server would.
 func BenchmarkSessionMemory(b *testing.B) {
 	blog := seedBlog(b)
-	out, err := (&wrapRenderer{}).Render(blog.Site(), blog.Posts()[0], 78, theme.Dark)
+	out, err := (&wrapRenderer{}).Render(blog, blog.Posts()[0], 78, theme.Dark)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -30,23 +30,26 @@ type keysOnce struct {
 }
 
 // textKey names a rendering by what the Renderer renders from: its output
-// for the same site, post version, width and theme is the same. The
-// version is the post's Hash, not its pointer, so that a kept rendering
-// does not keep its post, and serves the same post in the next snapshot.
+// for the same site, post version, width and theme is the same, as long as
+// what the post's body reads besides the post (includes, the config, other
+// posts' addresses: Snapshot.BodyVersion) is. The version is the post's
+// Hash, not its pointer, so that a kept rendering does not keep its post,
+// and serves the same post in the next snapshot.
 type textKey struct {
 	site  content.Site
+	body  string
 	hash  string
 	width int
 	theme theme.Theme
 }
 
-// textKeyOf names the rendering k of p for site; ok is false for a post
-// without a Hash, whose renderings are not kept.
-func textKeyOf(site content.Site, k renderKey) (key textKey, ok bool) {
+// textKeyOf names the rendering k of a post read in snapshot s; ok is false
+// for a post without a Hash, whose renderings are not kept.
+func textKeyOf(s *content.Snapshot, k renderKey) (key textKey, ok bool) {
 	if k.post.Hash == "" {
 		return textKey{}, false
 	}
-	return textKey{site: site, hash: k.post.Hash, width: k.width, theme: k.theme}, true
+	return textKey{site: s.Site(), body: s.BodyVersion(), hash: k.post.Hash, width: k.width, theme: k.theme}, true
 }
 
 // NewCache returns an empty Cache.

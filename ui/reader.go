@@ -86,7 +86,7 @@ type reader struct {
 	d        *deps
 	renderer Renderer
 	snap     *content.Snapshot
-	site     content.Site
+	source   *content.Snapshot // the snapshot post comes from; its renders use it
 
 	post    *content.Post // the version being read
 	isPage  bool          // post is one of the snapshot's pages
@@ -121,7 +121,7 @@ type reader struct {
 // newReader opens p, a post or (isPage) a page, from snapshot s.
 func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, isPage bool, th theme.Theme) *reader {
 	rd := &reader{d: d, renderer: r, theme: th, current: -1, isPage: isPage}
-	rd.snap, rd.site = s, s.Site()
+	rd.snap, rd.source = s, s
 	rd.show(p)
 	return rd
 }
@@ -129,6 +129,7 @@ func newReader(d *deps, r Renderer, s *content.Snapshot, p *content.Post, isPage
 // show switches to post p, from the top.
 func (r *reader) show(p *content.Post) {
 	r.post, r.latest, r.removed = p, nil, false
+	r.source = r.snap
 	r.minutes = r.d.cache.readingMinutes(p)
 	r.text, r.lines, r.have, r.err = nil, nil, renderKey{}, nil
 	r.pos.SetTotal(0)
@@ -166,7 +167,7 @@ func (r *reader) reload() {
 		return
 	}
 	r.post, r.latest = r.latest, nil
-	r.site = r.snap.Site()
+	r.source = r.snap
 	r.minutes = r.d.cache.readingMinutes(r.post)
 	r.want.post = r.post
 }
@@ -179,20 +180,20 @@ func (r *reader) renderCmd() tea.Cmd {
 		return nil
 	}
 	r.inFlight = true
-	k, rd, site, cache := r.want, r.renderer, r.site, r.d.cache
+	k, rd, source, cache := r.want, r.renderer, r.source, r.d.cache
 	return func() (msg tea.Msg) {
 		defer func() {
 			if p := recover(); p != nil {
 				msg = renderedMsg{to: r, key: k, err: fmt.Errorf("renderer panicked: %v", p)}
 			}
 		}()
-		tk, keep := textKeyOf(site, k)
+		tk, keep := textKeyOf(source, k)
 		if keep {
 			if t := cache.text(tk); t != nil {
 				return renderedMsg{to: r, key: k, text: t}
 			}
 		}
-		out, err := rd.Render(site, k.post, k.width, k.theme)
+		out, err := rd.Render(source, k.post, k.width, k.theme)
 		if err != nil {
 			return renderedMsg{to: r, key: k, err: err}
 		}

@@ -126,7 +126,7 @@ func BenchmarkOpenCached(b *testing.B) {
 	b.Run("cache-only", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			if _, err := r.Render(blog.Site(), p, col, theme.Dark); err != nil {
+			if _, err := r.Render(blog, p, col, theme.Dark); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -158,7 +158,7 @@ func BenchmarkOpenCached(b *testing.B) {
 // lower-cased text of every post, built once for all sessions.
 func BenchmarkSessionMemory10k(b *testing.B) {
 	blog := bigBlog(10000)
-	out, err := (&wrapRenderer{}).Render(blog.Site(), blog.Posts()[0], 78, theme.Dark)
+	out, err := (&wrapRenderer{}).Render(blog, blog.Posts()[0], 78, theme.Dark)
 	if err != nil {
 		b.Fatal(err)
 	}

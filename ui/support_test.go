@@ -192,7 +192,7 @@ type wrapRenderer struct {
 	render func(p *content.Post, width int) string // optional override
 }
 
-func (r *wrapRenderer) Render(_ content.Site, p *content.Post, width int, th theme.Theme) (string, error) {
+func (r *wrapRenderer) Render(_ *content.Snapshot, p *content.Post, width int, th theme.Theme) (string, error) {
 	r.mu.Lock()
 	r.calls = append(r.calls, renderKey{post: p, width: width, theme: th})
 	fail := r.fail

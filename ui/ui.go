@@ -22,8 +22,9 @@ import (
 
 // Renderer is what the UI needs from content/render.
 type Renderer interface {
-	// Render returns p's body rendered for a column width cells wide.
-	Render(site content.Site, p *content.Post, width int, th theme.Theme) (string, error)
+	// Render returns p's body, read in snapshot s, rendered for a column
+	// width cells wide.
+	Render(s *content.Snapshot, p *content.Post, width int, th theme.Theme) (string, error)
 }
 
 // Options configure a new Model.
@@ -127,7 +128,7 @@ func New(opts Options) *Model {
 // sourceRenderer shows the Markdown source; used when no Renderer is given.
 type sourceRenderer struct{}
 
-func (sourceRenderer) Render(_ content.Site, p *content.Post, _ int, _ theme.Theme) (string, error) {
+func (sourceRenderer) Render(_ *content.Snapshot, p *content.Post, _ int, _ theme.Theme) (string, error) {
 	return p.Markdown(), nil
 }
 

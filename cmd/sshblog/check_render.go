@@ -69,7 +69,7 @@ func renderAll(ctx context.Context, snap *content.Snapshot) []renderReport {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				reports[i] = renderOne(r, site, docs[i], opt)
+				reports[i] = renderOne(r, snap, docs[i], opt)
 				reports[i].page = i >= len(snap.Posts())
 			}
 		}()
@@ -94,7 +94,7 @@ feed:
 }
 
 // renderOne renders and audits one document at every width.
-func renderOne(r *render.Renderer, site content.Site, p *content.Post, opt audit.Options) renderReport {
+func renderOne(r *render.Renderer, snap *content.Snapshot, p *content.Post, opt audit.Options) renderReport {
 	rep := renderReport{doc: p}
 	seen := map[string]int{} // finding -> index in rep.findings
 	note := func(f audit.Finding, title bool, width int) {
@@ -122,7 +122,7 @@ func renderOne(r *render.Renderer, site content.Site, p *content.Post, opt audit
 	}
 	body := p.Markdown()
 	for _, w := range renderWidths {
-		out, err := r.Render(site, p, w, theme.Dark)
+		out, err := r.Render(snap, p, w, theme.Dark)
 		if err != nil {
 			rep.err = err
 			return rep

@@ -23,7 +23,7 @@ var gaoSite = content.Site{URL: "/Blog", BaseURL: "http://gaocegege.com"}
 // text.
 func renderPlain(t *testing.T, r *Renderer, md string, width int) string {
 	t.Helper()
-	out, err := r.Render(gaoSite, &content.Post{Slug: "t", Body: md}, width, theme.Plain)
+	out, err := r.Render(snapOf(gaoSite), &content.Post{Slug: "t", Body: md}, width, theme.Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func renderPlain(t *testing.T, r *Renderer, md string, width int) string {
 // sequences, and as text.
 func renderDark(t *testing.T, r *Renderer, md string) (styled, text string) {
 	t.Helper()
-	out, err := r.Render(gaoSite, &content.Post{Slug: "t", Body: md}, 80, theme.Dark)
+	out, err := r.Render(snapOf(gaoSite), &content.Post{Slug: "t", Body: md}, 80, theme.Dark)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestDialectGolden(t *testing.T) {
 		for _, width := range []int{40, 80, 120} {
 			name := fmt.Sprintf("dialect-%s-%d.golden", th, width)
 			t.Run(name, func(t *testing.T) {
-				out, err := r.Render(gaoSite, &content.Post{Slug: "dialect", Body: string(md)}, width, th)
+				out, err := r.Render(snapOf(gaoSite), &content.Post{Slug: "dialect", Body: string(md)}, width, th)
 				if err != nil {
 					t.Fatal(err)
 				}

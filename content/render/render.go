@@ -3,8 +3,9 @@
 // a dark, light or plain theme, and line breaking that is correct for CJK
 // text. Output is cached across sessions.
 //
-// The pipeline parses the Markdown once. The body is sanitised
-// (termsafe.String) and its Liquid resolved, then goldmark parses it with
+// The pipeline parses the Markdown once. The body comes from the snapshot
+// with its template markup expanded (content.Snapshot.Body: Jekyll's Liquid,
+// Hugo's shortcodes) and is sanitised (termsafe.String), then goldmark parses it with
 // the dialect's rules (parse.go), the tree is rewritten into nodes Glamour
 // renders well (transform.go), Glamour's ANSI renderer renders that tree
 // with word wrap off and marker runes in its style (styles.go), tables are
@@ -118,13 +119,15 @@ func New(cacheBytes int, opts ...Option) *Renderer {
 
 // Render returns p's body rendered for a column width cells wide: no line is
 // wider than width (for width >= 2; narrower columns get lines two cells
-// wide). site resolves Jekyll's {{ site.url }}. An empty theme means Dark.
+// wide). s is the snapshot p is read in: it expands the body's template
+// markup (Liquid, shortcodes) and gives the site's URLs. An empty theme
+// means Dark.
 //
 // The output has no leading or trailing blank lines and no title: the body
 // is rendered as written, so a title appears only if the Markdown has one.
 // Lines end with their styles closed; the only escape sequences are SGR and
 // OSC 8 hyperlinks, and Plain output has none.
-func (r *Renderer) Render(site content.Site, p *content.Post, width int, th theme.Theme) (string, error) {
+func (r *Renderer) Render(s *content.Snapshot, p *content.Post, width int, th theme.Theme) (string, error) {
 	if p == nil {
 		return "", errors.New("render: no post")
 	}
@@ -134,22 +137,24 @@ func (r *Renderer) Render(site content.Site, p *content.Post, width int, th them
 	if _, ok := r.styles[styleKey{th: th}]; !ok {
 		return "", fmt.Errorf("render post %s: unknown th %q", p.Slug, th)
 	}
-	key := cacheKey(site, p, width, th)
-	if s, ok := r.cached(key); ok {
-		return s, nil
+	site := s.Site()
+	key := cacheKey(s, p, width, th)
+	if out, ok := r.cached(key); ok {
+		return out, nil
 	}
 	v, err, _ := r.group.Do(key, func() (any, error) {
-		if s, ok := r.cached(key); ok {
-			return s, nil
+		if out, ok := r.cached(key); ok {
+			return out, nil
 		}
-		s, err := r.render(site, p.Markdown(), width, th)
+		body, _ := s.Body(p) // its problems are check's to report
+		out, err := r.render(site, body, width, th)
 		if err != nil {
 			return "", err
 		}
 		r.mu.Lock()
-		r.cache.add(key, s)
+		r.cache.add(key, out)
 		r.mu.Unlock()
-		return s, nil
+		return out, nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("render post %s: %w", p.Slug, err)
@@ -164,15 +169,17 @@ func (r *Renderer) cached(key string) (string, bool) {
 }
 
 // cacheKey identifies an output: the post version (its file hash, or its
-// body's when the post has none), the site URLs that Preprocess inserts, the
+// body's when the post has none), what else its expanded body depends on
+// (the snapshot's BodyVersion), the site URLs links resolve against, the
 // width and the theme.
-func cacheKey(site content.Site, p *content.Post, width int, th theme.Theme) string {
+func cacheKey(s *content.Snapshot, p *content.Post, width int, th theme.Theme) string {
 	id := p.Hash
 	if id == "" {
 		sum := sha256.Sum256([]byte(p.Markdown()))
 		id = "body:" + hex.EncodeToString(sum[:])
 	}
-	return strings.Join([]string{id, site.URL, site.BaseURL, strconv.Itoa(width), string(th)}, "\x00")
+	site := s.Site()
+	return strings.Join([]string{id, s.BodyVersion(), site.URL, site.BaseURL, strconv.Itoa(width), string(th)}, "\x00")
 }
 
 // render renders body without the cache.
@@ -186,7 +193,7 @@ func (r *Renderer) render(site content.Site, body string, width int, th theme.Th
 	}()
 	width = max(width, linebreak.MinWidth)
 	narrow := width < wideFrom
-	body = liquid(r.parser, clean(body), site)
+	body = dropKramdownComments(clean(body))
 	// Room for the text the transform adds, so that appending rarely copies.
 	src := make([]byte, len(body), len(body)+len(body)/4+512)
 	copy(src, body)

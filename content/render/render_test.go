@@ -119,13 +119,13 @@ func TestRenderSeed(t *testing.T) {
 	r := New(8 << 20)
 	seedSite, p := seed(t)
 	for _, th := range themes {
-		unwrapped, err := r.Render(seedSite, p, 100000, th)
+		unwrapped, err := r.Render(snapOf(seedSite), p, 100000, th)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, width := range []int{40, 60, 80, 100} {
 			t.Run(fmt.Sprintf("%s/%d", th, width), func(t *testing.T) {
-				out, err := r.Render(seedSite, p, width, th)
+				out, err := r.Render(snapOf(seedSite), p, width, th)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -167,7 +167,7 @@ func TestRenderSeed(t *testing.T) {
 func TestRenderHyperlinks(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
-	out, err := r.Render(seedSite, p, 80, theme.Dark)
+	out, err := r.Render(snapOf(seedSite), p, 80, theme.Dark)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestRenderHyperlinks(t *testing.T) {
 	if i < 0 || !strings.Contains(out[:i], want) {
 		t.Errorf("the first image line is not a hyperlink to its image")
 	}
-	plain, err := r.Render(seedSite, p, 80, theme.Plain)
+	plain, err := r.Render(snapOf(seedSite), p, 80, theme.Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestRenderMarkdown(t *testing.T) {
 	p := &content.Post{Slug: "t", Body: md}
 	for _, th := range themes {
 		for _, width := range []int{20, 30, 44, 80} {
-			out, err := r.Render(seedSite, p, width, th)
+			out, err := r.Render(snapOf(seedSite), p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +208,7 @@ func TestRenderMarkdown(t *testing.T) {
 			}
 		}
 	}
-	out, err := r.Render(seedSite, p, 44, theme.Plain)
+	out, err := r.Render(snapOf(seedSite), p, 44, theme.Plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestRenderTables(t *testing.T) {
 	p := &content.Post{Slug: "t", Body: md}
 	for _, th := range themes {
 		for _, width := range []int{5, 20, 30, 44, 80, 120} {
-			out, err := r.Render(seedSite, p, width, th)
+			out, err := r.Render(snapOf(seedSite), p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -257,7 +257,7 @@ func TestRenderTables(t *testing.T) {
 	}
 	// Laid out for the column: the column separators line up on every row.
 	for _, width := range []int{30, 44, 80} {
-		out, err := r.Render(seedSite, p, width, theme.Plain)
+		out, err := r.Render(snapOf(seedSite), p, width, theme.Plain)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +322,7 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 		return cols
 	}
 	for _, th := range themes {
-		natural, err := r.Render(content.Site{}, p, 1000, th)
+		natural, err := r.Render(snapOf(content.Site{}), p, 1000, th)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -331,7 +331,7 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 			t.Fatalf("%s: %d columns at the natural width:\n%s", th, len(want), natural)
 		}
 		for width := 20; width <= ansi.StringWidth(strings.Split(natural, "\n")[0])+4; width++ {
-			out, err := r.Render(content.Site{}, p, width, th)
+			out, err := r.Render(snapOf(content.Site{}), p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -362,7 +362,7 @@ func TestRenderTablesBreakCJKLikeText(t *testing.T) {
 			return string(rs)
 		}
 		for width := 2; width < 20; width++ {
-			out, err := r.Render(content.Site{}, p, width, th)
+			out, err := r.Render(snapOf(content.Site{}), p, width, th)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -381,7 +381,7 @@ func TestRenderNarrow(t *testing.T) {
 	seedSite, p := seed(t)
 	for _, th := range themes {
 		for _, width := range []int{-5, 0, 1, 2, 3, 5, 9, 10, 15} {
-			out, err := r.Render(seedSite, p, width, th)
+			out, err := r.Render(snapOf(seedSite), p, width, th)
 			if err != nil {
 				t.Fatalf("%s/%d: %v", th, width, err)
 			}
@@ -405,7 +405,7 @@ func TestRenderUnsafeContent(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, _ := seed(t)
 	for _, th := range themes {
-		out, err := r.Render(seedSite, &content.Post{Slug: "evil", Body: md}, 60, th)
+		out, err := r.Render(snapOf(seedSite), &content.Post{Slug: "evil", Body: md}, 60, th)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -421,13 +421,13 @@ func TestRenderUnsafeContent(t *testing.T) {
 func TestRenderErrors(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, _ := seed(t)
-	if _, err := r.Render(seedSite, nil, 80, theme.Dark); err == nil {
+	if _, err := r.Render(snapOf(seedSite), nil, 80, theme.Dark); err == nil {
 		t.Error("no error for a nil post")
 	}
-	if _, err := r.Render(seedSite, &content.Post{Slug: "x"}, 80, theme.Theme("sepia")); err == nil || !strings.Contains(err.Error(), "x") {
+	if _, err := r.Render(snapOf(seedSite), &content.Post{Slug: "x"}, 80, theme.Theme("sepia")); err == nil || !strings.Contains(err.Error(), "x") {
 		t.Errorf("unknown th: got error %v, want one naming the post", err)
 	}
-	out, err := r.Render(seedSite, &content.Post{Slug: "x", Body: "hi"}, 80, "")
+	out, err := r.Render(snapOf(seedSite), &content.Post{Slug: "x", Body: "hi"}, 80, "")
 	if err != nil || !strings.Contains(out, "\x1b[") {
 		t.Errorf("the empty th is not dark: %q, %v", out, err)
 	}
@@ -436,14 +436,14 @@ func TestRenderErrors(t *testing.T) {
 func TestRenderCache(t *testing.T) {
 	r := New(1 << 20)
 	seedSite, p := seed(t)
-	a, err := r.Render(seedSite, p, 80, theme.Dark)
+	a, err := r.Render(snapOf(seedSite), p, 80, theme.Dark)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := r.cache.len(); n != 1 {
 		t.Fatalf("cache holds %d entries, want 1", n)
 	}
-	b, _ := r.Render(seedSite, p, 80, theme.Dark)
+	b, _ := r.Render(snapOf(seedSite), p, 80, theme.Dark)
 	if a != b || r.cache.len() != 1 {
 		t.Error("second render is not the cached one")
 	}
@@ -451,20 +451,20 @@ func TestRenderCache(t *testing.T) {
 	p2 := *p
 	p2.Hash += "-2"
 	p2.Body = strings.Replace(p.Markdown(), "2020 年是", "2021 年是", 1)
-	c, _ := r.Render(seedSite, &p2, 80, theme.Dark)
+	c, _ := r.Render(snapOf(seedSite), &p2, 80, theme.Dark)
 	if c == a || r.cache.len() != 2 {
 		t.Error("a new post version came from the cache")
 	}
 	other := seedSite
 	other.URL = "https://other.example"
-	d, _ := r.Render(other, p, 80, theme.Dark)
+	d, _ := r.Render(snapOf(other), p, 80, theme.Dark)
 	if d == a || !strings.Contains(d, "https://other.example/images/2020-newyear/1.jpg") {
 		t.Error("another site URL came from the cache")
 	}
 
 	small := New(len(a) + 1024) // room for one rendering
 	for _, w := range []int{60, 70, 80} {
-		if _, err := small.Render(seedSite, p, w, theme.Dark); err != nil {
+		if _, err := small.Render(snapOf(seedSite), p, w, theme.Dark); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -472,7 +472,7 @@ func TestRenderCache(t *testing.T) {
 		t.Errorf("bounded cache holds %d entries, want 1", n)
 	}
 	none := New(0)
-	if _, err := none.Render(seedSite, p, 80, theme.Dark); err != nil || none.cache.len() != 0 {
+	if _, err := none.Render(snapOf(seedSite), p, 80, theme.Dark); err != nil || none.cache.len() != 0 {
 		t.Errorf("a zero-byte cache holds %d entries (err %v)", none.cache.len(), err)
 	}
 }
@@ -494,7 +494,7 @@ func TestRenderConcurrent(t *testing.T) {
 	serial := New(0)
 	want := make(map[req]string)
 	for _, q := range reqs {
-		out, err := serial.Render(seedSite, p, q.width, q.th)
+		out, err := serial.Render(snapOf(seedSite), p, q.width, q.th)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -508,7 +508,7 @@ func TestRenderConcurrent(t *testing.T) {
 			wg.Go(func() {
 				for i := range 2 * len(reqs) {
 					q := reqs[(g+i)%len(reqs)]
-					out, err := r.Render(seedSite, p, q.width, q.th)
+					out, err := r.Render(snapOf(seedSite), p, q.width, q.th)
 					if err != nil {
 						errs <- err
 						return
@@ -533,7 +533,7 @@ func BenchmarkRenderSeedCold(b *testing.B) {
 	seedSite, p := seed(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(seedSite, p, 80, theme.Dark); err != nil {
+		if _, err := r.Render(snapOf(seedSite), p, 80, theme.Dark); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -542,25 +542,27 @@ func BenchmarkRenderSeedCold(b *testing.B) {
 func BenchmarkRenderSeedCached(b *testing.B) {
 	r := New(8 << 20)
 	seedSite, p := seed(b)
-	if _, err := r.Render(seedSite, p, 80, theme.Dark); err != nil {
+	if _, err := r.Render(snapOf(seedSite), p, 80, theme.Dark); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(seedSite, p, 80, theme.Dark); err != nil {
+		if _, err := r.Render(snapOf(seedSite), p, 80, theme.Dark); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 // BenchmarkRenderStages measures the parts of a cold render: the one
-// parse (with Liquid and sanitising), the tree transform, Glamour, and the
-// CJK re-wrap.
+// parse (with Liquid expanded and sanitising), the tree transform, Glamour,
+// and the CJK re-wrap.
 func BenchmarkRenderStages(b *testing.B) {
 	seedSite, p := seed(b)
 	r := New(0)
+	snap := snapOf(seedSite)
 	prep := func() (*doc, ast.Node) {
-		d := &doc{src: []byte(liquid(r.parser, clean(p.Markdown()), seedSite)), root: rootOf(seedSite), refNum: map[string]int{}}
+		body, _ := snap.Body(p)
+		d := &doc{src: []byte(clean(body)), root: rootOf(seedSite), refNum: map[string]int{}}
 		return d, parse(r.parser, d.src)
 	}
 	b.Run("parse", func(b *testing.B) {
@@ -625,7 +627,7 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, md string, width int) {
 		width = 2 + abs(width)%150
 		for _, th := range themes {
-			out, err := r.Render(site, &content.Post{Slug: "f", Body: md}, width, th)
+			out, err := r.Render(snapOf(site), &content.Post{Slug: "f", Body: md}, width, th)
 			if err != nil {
 				t.Fatalf("%s/%d: %v for %q", th, width, err, md)
 			}
@@ -641,4 +643,10 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// snapOf returns a snapshot of a blog with site and no posts, to render
+// posts in.
+func snapOf(site content.Site) *content.Snapshot {
+	return content.NewSnapshot(site, nil, nil, nil, nil, "")
 }
