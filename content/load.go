@@ -151,9 +151,15 @@ func Load(fsys fs.FS, revision string) (*Snapshot, error) {
 // blog is fine. A file that cannot be read is a problem too, its message
 // naming the file.
 func Check(fsys fs.FS) []Problem {
-	_, problems, err := load(fsys)
+	b, problems, err := load(fsys)
 	if err != nil {
 		problems = append(problems, Problem{Message: termsafe.Line(err.Error())})
+	} else {
+		// What the bodies' Liquid or shortcodes do not expand as Jekyll
+		// or Hugo would: warnings, found by expanding every body.
+		s := NewSnapshot(b.site, b.posts, b.books, b.papers, nil, "")
+		s.setExtras(b)
+		problems = append(problems, s.bodyProblems()...)
 	}
 	return tidy(problems)
 }
