@@ -5,8 +5,11 @@ import (
 	"io/fs"
 	pathpkg "path"
 	"slices"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/sshblog/sshblog/content/termsafe"
 )
@@ -292,25 +295,53 @@ func load(fsys fs.FS) (*blog, []Problem, error) {
 }
 
 // parseDocs reads and parses the posts or pages (kind) at names, counting
-// the front matter keys they do not use in unused.
+// the front matter keys they do not use in unused. Files are parsed on
+// every core (parsing is most of a large blog's start-up); the result is
+// in the order of names whatever the scheduling.
 func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int) ([]*Post, []Problem, error) {
+	type result struct {
+		post     *Post
+		problems []Problem
+		unused   []string
+		err      error
+	}
+	results := make([]result, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(names)/16, 1)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(names) {
+					return
+				}
+				name := names[i]
+				data, err := fs.ReadFile(fsys, name)
+				if err != nil {
+					results[i].err = fmt.Errorf("load %s %s: %w", kind, name, err)
+					continue
+				}
+				p, ps, keys := parseDoc(name, data, kind)
+				if p != nil {
+					p.src = bodySource{fsys: fsys, name: name}
+				}
+				results[i] = result{post: p, problems: ps, unused: keys}
+			}
+		})
+	}
+	wg.Wait()
 	var docs []*Post
 	var problems []Problem
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, nil, fmt.Errorf("load %s %s: %w", kind, name, err)
+	for _, r := range results {
+		if r.err != nil {
+			return nil, nil, r.err
 		}
-		p, ps, keys := parseDoc(name, data, kind)
-		if p != nil {
-			p.src = bodySource{fsys: fsys, name: name}
-		}
-		problems = append(problems, ps...)
-		for _, k := range keys {
+		problems = append(problems, r.problems...)
+		for _, k := range r.unused {
 			unused[k]++
 		}
-		if p != nil {
-			docs = append(docs, p)
+		if r.post != nil {
+			docs = append(docs, r.post)
 		}
 	}
 	return docs, problems, nil
