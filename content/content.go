@@ -38,6 +38,13 @@
 // in files it also returns a *ValidationError listing every problem, so a
 // publish can refuse them while a server serving a folder goes ahead.
 //
+// # What templates need
+//
+// A Jekyll post's Liquid and a Hugo post's shortcodes are expanded with
+// what the snapshot gives: SiteVars (site.*), PageVars (page.*), Includes
+// (_includes/ for {% include %}), PostURL and Link (the post a post_url or
+// link tag names) and URL (its address on the web site).
+//
 // content imports no UI or SSH package.
 package content
 

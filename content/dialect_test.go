@@ -303,3 +303,59 @@ func TestInvalidFrontMatterIsReadLineByLine(t *testing.T) {
 		t.Errorf("post %+v", p)
 	}
 }
+
+// TestURLs checks the addresses Liquid's post_url and link give: Jekyll's
+// styles and patterns, a post's own permalink, Hugo's sections, pages.
+func TestURLs(t *testing.T) {
+	load := func(files map[string]string) *Snapshot {
+		t.Helper()
+		snap, err := Load(blogFS(files), "")
+		if snap == nil {
+			t.Fatal(err)
+		}
+		return snap
+	}
+	post := "---\ntitle: T\ncategories: [Go, Life]\n---\n"
+	tests := []struct {
+		name   string
+		files  map[string]string
+		target string // slug, or "page:" slug
+		want   string
+	}{
+		{"jekyll default", map[string]string{"_config.yml": "title: x\n", "_posts/2010-7-21-name.md": post}, "name", "/go/life/2010/07/21/name.html"},
+		{"jekyll pretty", map[string]string{"_config.yml": "permalink: pretty\n", "_posts/2010-07-21-name.md": post}, "name", "/go/life/2010/07/21/name/"},
+		{"jekyll pattern", map[string]string{"_config.yml": "permalink: /blog/:year/:title/\n", "_posts/2010-07-21-name.md": post}, "name", "/blog/2010/name/"},
+		{"post permalink", map[string]string{"_config.yml": "permalink: pretty\n", "_posts/2010-07-21-name.md": "---\npermalink: /about-name/\n---\n"}, "name", "/about-name/"},
+		{"jekyll page", map[string]string{"_config.yml": "title: x\n", "about.md": "---\ntitle: About\n---\n"}, "page:about", "/about.html"},
+		{"hugo default", map[string]string{"config.toml": "title = 'x'\n", "content/post/my-post.md": "---\ntitle: T\ndate: 2020-01-02\n---\n"}, "my-post", "/post/my-post/"},
+		{"hugo permalinks", map[string]string{"config.toml": "[permalinks]\npost = '/:year/:month/:slug/'\n", "content/post/my-post.md": "---\ntitle: T\ndate: 2020-01-02\n---\n"}, "my-post", "/2020/01/my-post/"},
+		{"hugo url", map[string]string{"config.toml": "title = 'x'\n", "content/posts/a.md": "---\ntitle: T\nurl: /old/a.html\n---\n"}, "a", "/old/a.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := load(tt.files)
+			var p *Post
+			var ok bool
+			if slug, isPage := strings.CutPrefix(tt.target, "page:"); isPage {
+				p, ok = snap.Page(slug)
+			} else {
+				p, ok = snap.Post(tt.target)
+			}
+			if !ok {
+				t.Fatalf("no %s", tt.target)
+			}
+			if got := snap.URL(p); got != tt.want {
+				t.Errorf("URL = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	snap := load(map[string]string{"_config.yml": "baseurl: http://gaocegege.com\nurl: /Blog\nowner: {name: x}\n", "_posts/2010-07-21-name.md": post})
+	p, _ := snap.Post("name")
+	site, page := snap.SiteVars(), snap.PageVars(p)
+	if site["url"] != "http://gaocegege.com" || site["baseurl"] != "/Blog" || site["owner"] == nil {
+		t.Errorf("site vars %v", site)
+	}
+	if page["url"] != "/go/life/2010/07/21/name.html" || page["title"] != "T" || page["path"] != "_posts/2010-07-21-name.md" {
+		t.Errorf("page vars %v", page)
+	}
+}
