@@ -237,10 +237,11 @@ func TestDialectLinks(t *testing.T) {
 	r := New(0)
 	md := "见[这篇文章](https://example.com/a)和[另一篇](https://example.com/b)，" +
 		"再见[这篇](https://example.com/a)。地址 https://x.com/a这是中文，" +
-		"[页内](#top)，[坏的](javascript:alert(1))。见[https://y.com/p](https://y.com/p)下载。\n"
+		"[页内](#top)，[坏的](javascript:alert(1))。见[https://y.com/p](https://y.com/p)下载。" +
+		"网址：https://z.example/p，打开 http://localhost:1975/mcp。验证 http://q.example/?a=1&amp;b=2\n"
 	out := renderPlain(t, r, md, 100)
 	for _, want := range []string{
-		"见这篇文章[1]和另一篇[2]，再见这篇[1]。", "https://x.com/a 这是中文", "页内，坏的。", "https://y.com/p 下载。",
+		"见这篇文章[1]和另一篇[2]，再见这篇[1]。", "https://x.com/a 这是中文", "页内，坏的。", "https://y.com/p 下载。", "网址：https://z.example/p ，打开", "http://localhost:1975/mcp 。验证", "http://q.example/?a=1&b=2",
 		"[1] https://example.com/a\n  [2] https://example.com/b",
 	} {
 		if !strings.Contains(out, want) {
@@ -251,7 +252,7 @@ func TestDialectLinks(t *testing.T) {
 		t.Errorf("a target is listed more than once, or shown in the text:\n%s", out)
 	}
 	styled, _ := renderDark(t, r, md)
-	for _, u := range []string{"https://example.com/a", "https://x.com/a"} {
+	for _, u := range []string{"https://example.com/a", "https://x.com/a", "https://z.example/p", "http://localhost:1975/mcp"} {
 		if !strings.Contains(styled, ";"+u+"\x1b\\") {
 			t.Errorf("no hyperlink to %s", u)
 		}

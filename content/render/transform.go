@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"html"
 	"strconv"
 	"strings"
@@ -129,6 +130,14 @@ func (d *doc) transform(root ast.Node) {
 		nt := d.raw(strings.ReplaceAll(s, "&", "&amp;"))
 		t.Segment = nt.Segment
 	}
+	// URLs in text that goldmark's linkify leaves (after CJK text:
+	// "网址：https://x.y/a，打开", or without a dot: http://localhost:1975/mcp)
+	// become links too, kept apart from what follows.
+	for _, t := range texts {
+		if t.Parent() != nil && bytes.Contains(t.Segment.Value(d.src), []byte("://")) && !inLink(t) {
+			d.bareURLs(t)
+		}
+	}
 
 	var toc []ast.Node
 	for _, n := range nodes {
@@ -230,6 +239,87 @@ func (d *doc) unknown(root ast.Node) {
 			replace(n, t)
 		}
 	}
+}
+
+// inLink reports whether n is in a link (or an image's text).
+func inLink(n ast.Node) bool {
+	for ; n != nil; n = n.Parent() {
+		switch n.Kind() {
+		case ast.KindLink, ast.KindAutoLink, ast.KindImage:
+			return true
+		}
+	}
+	return false
+}
+
+// bareURLs splits a text around the http and https URLs in it, each
+// becoming a link shown as itself; see autoLink.
+func (d *doc) bareURLs(t *ast.Text) {
+	seg := t.Segment
+	v := seg.Value(d.src)
+	for {
+		i := indexScheme(v)
+		if i < 0 {
+			return
+		}
+		j := i
+		for j < len(v) && v[j] > ' ' && v[j] < 0x7f && !strings.ContainsRune("<>\"`", rune(v[j])) {
+			j++
+		}
+		for j > i && strings.ContainsRune(".,:;!?'*_)", rune(v[j-1])) {
+			if v[j-1] == ')' && bytes.Count(v[i:j], []byte("(")) >= bytes.Count(v[i:j], []byte(")")) {
+				break
+			}
+			j--
+		}
+		u := html.UnescapeString(string(v[i:j])) // the text as Glamour would show it
+		if strings.HasSuffix(u, "://") {
+			return
+		}
+		target := d.target(u)
+		if target == "" {
+			return
+		}
+		head := ast.NewTextSegment(seg.WithStop(seg.Start + i))
+		rest := ast.NewTextSegment(seg.WithStart(seg.Start + j))
+		rest.SetHardLineBreak(t.HardLineBreak())
+		l := ast.NewLink()
+		l.Destination = []byte(target)
+		l.AppendChild(l, d.synth(termsafe.String(u)))
+		p := t.Parent()
+		p.InsertBefore(p, t, head)
+		p.InsertBefore(p, t, l)
+		p.ReplaceChild(p, t, rest)
+		if inTable(l) {
+			unwrap(l)
+		} else {
+			d.apart(l)
+		}
+		t, seg, v = rest, rest.Segment, rest.Segment.Value(d.src)
+	}
+}
+
+// indexScheme returns where the first "http://" or "https://" in v starts
+// that does not continue a word ("xhttp://"), or -1.
+func indexScheme(v []byte) int {
+	off := 0
+	for {
+		i := bytes.Index(v[off:], []byte("http"))
+		if i < 0 {
+			return -1
+		}
+		i += off
+		rest := v[i:]
+		if (bytes.HasPrefix(rest, []byte("http://")) || bytes.HasPrefix(rest, []byte("https://"))) &&
+			(i == 0 || !isASCIIWord(v[i-1])) {
+			return i
+		}
+		off = i + 4
+	}
+}
+
+func isASCIIWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/' || c == '.'
 }
 
 // inTable reports whether n is in a table.
@@ -420,8 +510,8 @@ func (d *doc) target(dest string) string {
 // that follows it directly ("https://x.y/a这是"), which a terminal's own
 // link detection would take for part of the URL.
 func (d *doc) autoLink(n *ast.AutoLink) {
-	shown := termsafe.String(string(n.Label(d.src)))
-	u := string(n.URL(d.src))
+	shown := termsafe.String(html.UnescapeString(string(n.Label(d.src))))
+	u := html.UnescapeString(string(n.URL(d.src)))
 	if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(u), "mailto:") {
 		u = "mailto:" + u
 	}
