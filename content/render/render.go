@@ -135,7 +135,7 @@ func (r *Renderer) Render(s *content.Snapshot, p *content.Post, width int, th th
 		th = theme.Dark
 	}
 	if _, ok := r.styles[styleKey{th: th}]; !ok {
-		return "", fmt.Errorf("render post %s: unknown th %q", p.Slug, th)
+		return "", fmt.Errorf("render post %s: unknown theme %q", p.Slug, th)
 	}
 	site := s.Site()
 	key := cacheKey(s, p, width, th)

@@ -51,7 +51,7 @@ func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 		// sequences go with the others.
 		c.CodeBlock.Theme = "bw"
 	default:
-		return ansi.StyleConfig{}, fmt.Errorf("unknown th %q", th)
+		return ansi.StyleConfig{}, fmt.Errorf("unknown theme %q", th)
 	}
 	if narrow {
 		c.Document.Margin = uintPtr(0)
