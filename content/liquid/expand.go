@@ -1,6 +1,7 @@
 package liquid
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -71,23 +72,35 @@ func (st *state) placeholder(lit string) string {
 	return m + strconv.Itoa(i) + m
 }
 
+// sentinel returns the mark the scanner leaves after a tag that stands
+// alone on its line and writes nothing (see scanner.silentAlone).
+func (st *state) sentinel() string {
+	m := string(st.marker)
+	return m + m
+}
+
 // restore puts the hidden text back in place of its placeholders, within
-// the output bound. Placeholders that a filter cut are dropped.
+// the output bound. Placeholders that a filter cut are dropped. A sentinel
+// on a line of white space after a line of HTML takes that line with it;
+// elsewhere it goes alone.
 func (st *state) restore(out string) string {
 	if !strings.ContainsRune(out, st.marker) {
 		return out
 	}
-	var b strings.Builder
-	b.Grow(len(out))
+	b := make([]byte, 0, len(out))
 	m := string(st.marker)
 	for {
 		i := strings.Index(out, m)
 		if i < 0 {
-			b.WriteString(out)
+			b = append(b, out...)
 			break
 		}
-		b.WriteString(out[:i])
+		b = append(b, out[:i]...)
 		out = out[i+len(m):]
+		if strings.HasPrefix(out, m) { // a sentinel
+			b, out = dropBlankLine(b, out[len(m):])
+			continue
+		}
 		j := 0
 		for j < len(out) && out[j] >= '0' && out[j] <= '9' && j < 9 {
 			j++
@@ -100,13 +113,38 @@ func (st *state) restore(out string) string {
 		if k >= len(st.lits) {
 			continue
 		}
-		if b.Len()+len(st.lits[k]) > maxOutput {
+		if len(b)+len(st.lits[k]) > maxOutput {
 			st.reportOrig("", 1, "Liquid output cut: "+errOutput.Error())
 			break
 		}
-		b.WriteString(st.lits[k])
+		b = append(b, st.lits[k]...)
 	}
-	return b.String()
+	return string(b)
+}
+
+// dropBlankLine removes the line that b ends in and rest goes on with,
+// when it holds nothing but white space and follows a line of HTML; it
+// returns b and what is left of rest.
+func dropBlankLine(b []byte, rest string) ([]byte, string) {
+	start := bytes.LastIndexByte(b, '\n') + 1
+	if start == 0 || len(bytes.TrimSpace(b[start:])) != 0 {
+		return b, rest
+	}
+	end := strings.IndexByte(rest, '\n')
+	if end < 0 {
+		end = len(rest)
+	}
+	if strings.TrimSpace(rest[:end]) != "" {
+		return b, rest
+	}
+	prev := bytes.TrimSpace(b[bytes.LastIndexByte(b[:start-1], '\n')+1 : start-1])
+	if !bytes.HasPrefix(prev, []byte("<")) || bytes.HasPrefix(prev, []byte("<http")) {
+		return b, rest
+	}
+	if end < len(rest) {
+		end++ // the line break
+	}
+	return b[:start], rest[end:]
 }
 
 // reportOrig records a problem at line of origin ("" for the post); a

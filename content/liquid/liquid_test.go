@@ -114,6 +114,10 @@ func TestExpand(t *testing.T) {
 		{"bad expression in a block", "{% for x in page.tags %}{{ x | }}{% endfor %}.", ".", []problem{{1, "Liquid"}}},
 		{"go template outside code", "Run {{ .Name }} now", "Run  now", []problem{{1, "Liquid"}}},
 		{"problem lines after code and comments", "```\n{{ x }}\n```\n{% comment %}\n\n{% endcomment %}\n{% nosuch %}", "```\n{{ x }}\n```\n\n", []problem{{7, "{% nosuch %}"}}},
+		{"a silent tag's line inside HTML goes", "<section>\n  <div>\n    {% include nope.html %}\n  </div>\n  {% if true %}\n    <p>x</p>\n  {% endif %}\n</section>\n",
+			"<section>\n  <div>\n  </div>\n    <p>x</p>\n</section>\n", []problem{{3, "not found"}}},
+		{"a silent tag's line between paragraphs stays blank", "a\n{% if true %}\nb\n{% endif %}\nc\n{% assign x = 1 %}\n{% seo %}\nd", "a\n\nb\n\nc\n\n\nd", []problem{{7, "{% seo %}"}}},
+		{"an include's lines", "<ul>\n  {% include note.html text='x' %}\n</ul>", "<ul>\n  <p class=\"note\">x ()</p>\n</ul>", nil},
 		{"warnings of the first pass survive the second", "{% include nope.html %}\n{{ x | }}", "\n", []problem{{1, "not found"}, {2, "Liquid"}}},
 		{"noncharacters pass through", "\uFDD0 {{ page.title }} \uFDD01\uFDD0", "\uFDD0 Hello \uFDD01\uFDD0", nil},
 	}

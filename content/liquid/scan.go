@@ -358,6 +358,9 @@ func (s *scanner) brace(eol int) {
 
 // tag handles the tag of length n at pos, whose name starts at nameAt.
 func (s *scanner) tag(name, args string, n, nameAt int) {
+	if s.silentAlone(name, n) {
+		defer s.emit(s.st.sentinel())
+	}
 	switch {
 	case name == "raw":
 		s.drop(n)
@@ -407,6 +410,37 @@ func (s *scanner) tag(name, args string, n, nameAt int) {
 		s.problem(s.line, "unknown Liquid tag {% "+name+" %} left out")
 		s.drop(n)
 	}
+}
+
+// silentAlone reports whether the tag of length n at pos, named name,
+// stands alone on its line (white space around it, no whitespace control)
+// and writes nothing, or may write nothing (an include of an empty or
+// missing file). Such a tag leaves a line of white space behind, which
+// ends an HTML block in Markdown (kramdown, which Jekyll uses, reads HTML
+// blocks to their closing tag): a sentinel after it lets restore remove
+// that line inside HTML, and keep it as the blank line it is elsewhere.
+func (s *scanner) silentAlone(name string, n int) bool {
+	switch {
+	case name == "highlight" || name == "capture" || name == "post_url" || name == "link":
+		return false
+	case strings.HasPrefix(s.in[s.pos:], "{%-") || strings.HasSuffix(s.in[:s.pos+n], "-%}"):
+		return false
+	}
+	lineStart := strings.LastIndexByte(s.in[:s.pos], '\n') + 1
+	if strings.TrimSpace(s.in[lineStart:s.pos]) != "" {
+		return false
+	}
+	end := s.pos + n
+	if name == "comment" {
+		if loc := endCommentRE.FindStringIndex(s.in[end:]); loc != nil {
+			end += loc[1]
+		}
+	}
+	rest := s.in[end:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.TrimSpace(rest) == ""
 }
 
 // nest copies a block's start or end tag with do, keeping block nesting
