@@ -100,7 +100,8 @@ func expandPermalink(pattern string, p *Post, d dialect) string {
 	}
 	var cats []string
 	for _, c := range p.Categories {
-		cats = append(cats, strings.ToLower(c))
+		// Lower case, words joined with hyphens, as Jekyll's URLs have them.
+		cats = append(cats, strings.ToLower(strings.Join(strings.Fields(c), "-")))
 	}
 	_, week := date.ISOWeek()
 	repl := []string{
@@ -137,23 +138,26 @@ func expandPermalink(pattern string, p *Post, d dialect) string {
 	return out
 }
 
-// SiteVars returns site.* for Liquid: the whole site configuration, with
-// url and baseurl as they are to be joined (Site.URL, the origin, and
-// Site.BaseURL, the path, even where the file swaps them), and title and
-// description as sshblog reads them. The map is the caller's.
+// SiteVars returns site.* for Liquid: the whole site configuration as
+// written, with url and baseurl as they are to be joined (Site.URL, the
+// origin, and Site.BaseURL, the path, even where the file swaps them), and
+// the fields sshblog's own site.yaml names where the file lacks them. The
+// map is the caller's.
 func (s *Snapshot) SiteVars() map[string]any {
 	vars := maps.Clone(s.config)
 	if vars == nil {
 		vars = map[string]any{}
 	}
+	for k, v := range map[string]string{
+		"title": s.site.Title, "description": s.site.Description, "author": s.site.Author,
+		"language": s.site.Language,
+	} {
+		if _, ok := vars[k]; !ok && v != "" {
+			vars[k] = v
+		}
+	}
 	vars["url"] = s.site.URL
 	vars["baseurl"] = s.site.BaseURL
-	if s.site.Title != "" {
-		vars["title"] = s.site.Title
-	}
-	if s.site.Description != "" {
-		vars["description"] = s.site.Description
-	}
 	return vars
 }
 
@@ -169,9 +173,7 @@ func (s *Snapshot) PageVars(p *Post) map[string]any {
 	vars["id"] = strings.TrimSuffix(url, ".html")
 	vars["path"] = p.Path
 	vars["slug"] = p.Slug
-	if !p.Date.IsZero() {
-		vars["date"] = p.Date
-	}
+	vars["date"] = p.Date
 	cats := make([]any, len(p.Categories))
 	for i, c := range p.Categories {
 		cats[i] = c
@@ -181,6 +183,9 @@ func (s *Snapshot) PageVars(p *Post) map[string]any {
 		tags[i] = t
 	}
 	vars["categories"], vars["tags"] = cats, tags
+	if p.Description != "" {
+		vars["description"] = p.Description
+	}
 	if p.Subtitle != "" {
 		vars["subtitle"] = p.Subtitle
 	}
