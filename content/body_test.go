@@ -24,7 +24,7 @@ func TestBodyJekyll(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := s.Post("a")
-	if body, problems := s.Body(a); body != "<p>Hi by Ann</p>\n\n" || len(problems) != 0 {
+	if body, problems := s.Body(a); body != "<p>Hi by Ann</p>\n" || len(problems) != 0 {
 		t.Errorf("post made of an include: %q, %v", body, problems)
 	}
 	b, _ := s.Post("b")
