@@ -69,7 +69,7 @@ var (
 )
 
 // PostFolders lists, for messages, where Load looks for posts.
-func PostFolders() []string { return postDirs[:] }
+func PostFolders() []string { return slices.Clone(postDirs[:]) }
 
 // Classify says what the file at path (slash-separated, relative to the
 // blog root) is to the blog. Anything under a hidden directory, and any

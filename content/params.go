@@ -21,8 +21,8 @@ type frontMatterSource struct {
 }
 
 // Params returns the post's front matter as Liquid's page.* sees it:
-// every key, with its value as YAML, TOML or JSON gives it (text, numbers,
-// booleans, lists, mappings; dates as text). With Hugo's case-insensitive
+// every key, with its value as the YAML or TOML decoder gives it (text,
+// numbers, booleans, lists, mappings, time.Time for a timestamp). With Hugo's case-insensitive
 // keys they are lower-cased. It parses the front matter again at each call
 // and returns an empty map for a post without one or whose front matter
 // does not parse.

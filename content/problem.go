@@ -5,12 +5,17 @@ import (
 	"strings"
 )
 
-// Problem is one validation finding, located at a file and line.
+// Problem is one validation finding, located at a file and line. No
+// problem stops a blog from loading (see the package doc, Problems): the
+// file is served as well as it can be, or left out.
 type Problem struct {
-	File    string // slash-separated path relative to the blog root
+	File    string // slash-separated path relative to the blog root; "" for the whole blog
 	Line    int    // 1-based; 0 when the problem concerns the whole file
 	Message string
-	Warning bool // warnings do not stop a blog from loading
+	// Warning is true for a finding that never blocks a publish. An error
+	// (false) is one the author must fix: a publish that adds or changes
+	// File refuses it, while an error already published is served.
+	Warning bool
 }
 
 // String formats the problem as "file:line: message" (or "file: message").
@@ -28,8 +33,9 @@ func (p Problem) String() string {
 	return prefix + p.Message
 }
 
-// ValidationError is returned by Load when a blog has errors. It lists every
-// problem found, errors and warnings, in file order.
+// ValidationError lists every problem found, errors and warnings, in file
+// order. Load returns it along with the snapshot when files have errors; a
+// publish returns it when it refuses a change.
 type ValidationError struct {
 	Problems []Problem
 }
