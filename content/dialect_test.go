@@ -359,3 +359,23 @@ func TestURLs(t *testing.T) {
 		t.Errorf("page vars %v", page)
 	}
 }
+
+// TestCategoryPostsFolders: Jekyll reads category/_posts/ too, with the
+// folders as categories, and every Markdown extension it knows.
+func TestCategoryPostsFolders(t *testing.T) {
+	snap, err := Load(blogFS(map[string]string{
+		"_config.yml":                     "title: T\n",
+		"life/books/_posts/2020-1-1-a.md": "---\ntitle: A\ncategories: x\n---\n",
+		"_posts/2020-1-2-b.mkd":           "---\ntitle: B\n---\n",
+	}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := snap.Post("a")
+	if !ok || strings.Join(a.Categories, ",") != "life,books,x" {
+		t.Errorf("a: %+v", a)
+	}
+	if _, ok := snap.Post("b"); !ok {
+		t.Error(".mkd is a post")
+	}
+}

@@ -65,7 +65,10 @@ var (
 	bookFiles  = [...]string{"books.yaml", "books.yml", "_data/books.yml", "_data/books.yaml"}
 	paperFiles = [...]string{"papers.yaml", "papers.yml", "_data/papers.yml", "_data/papers.yaml"}
 	imageExts  = [...]string{".png", ".jpg", ".jpeg", ".gif", ".webp"}
-	postDirs   = [...]string{"posts/", "_posts/", "content/posts/", "content/post/", "content/blog/"}
+	// markdownExts are Jekyll's markdown_ext default (markdown, mkdown,
+	// mkdn, mkd, md).
+	markdownExts = [...]string{".md", ".markdown", ".mkdown", ".mkdn", ".mkd"}
+	postDirs     = [...]string{"posts/", "_posts/", "content/posts/", "content/post/", "content/blog/"}
 )
 
 // PostFolders lists, for messages, where Load looks for posts.
@@ -85,7 +88,7 @@ func Classify(path string) FileKind {
 		}
 	}
 	ext := strings.ToLower(pathpkg.Ext(path))
-	markdown := ext == ".md" || ext == ".markdown"
+	markdown := slices.Contains(markdownExts[:], ext)
 	base := pathpkg.Base(path)
 	switch {
 	case slices.Contains(siteFiles[:], path):
@@ -96,8 +99,8 @@ func Classify(path string) FileKind {
 		return FilePapers
 	case markdown && strings.HasPrefix(base, "_index."):
 		return FileIgnored // Hugo's list pages
-	case markdown && hasAnyPrefix(path, postDirs[:]):
-		return FilePost
+	case markdown && (hasAnyPrefix(path, postDirs[:]) || strings.Contains(path, "/_posts/")):
+		return FilePost // Jekyll also reads category/_posts/
 	case slices.Contains(imageExts[:], ext) && strings.HasPrefix(path, "images/"):
 		return FileImage
 	case strings.HasPrefix(path, "_includes/"):

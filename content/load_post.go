@@ -190,7 +190,7 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 	if post.Modified.IsZero() {
 		post.Modified = x.lastmod
 	}
-	post.Categories = dedupe(append(x.category, x.categories...))
+	post.Categories = dedupe(append(append(folderCategories(path), x.category...), x.categories...))
 	post.Draft = post.Draft || !x.published
 	for _, img := range []string{x.imagefeature, x.headerImg, x.image, x.cover} {
 		if post.ImageFeature == "" {
@@ -241,6 +241,16 @@ func salvageFrontMatter(fm frontMatter) *yaml.Node {
 
 // salvageLine matches a "key: value" line of front matter.
 var salvageLine = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*):(?:\s+(.*))?$`)
+
+// folderCategories returns the categories Jekyll gives a post from the
+// folders above its _posts ("life/books/_posts/x.md": life, books).
+func folderCategories(path string) []string {
+	i := strings.Index(path, "/_posts/")
+	if i < 0 {
+		return nil
+	}
+	return strings.Split(path[:i], "/")
+}
 
 // listsPosts reports whether a page's body loops over the site's posts
 // (site.posts, a paginator, the tag and category indexes): an archive,
