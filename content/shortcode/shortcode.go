@@ -9,7 +9,8 @@
 //   - {{< ref "path" >}} and {{< relref "path" >}} become the URL of that
 //     page;
 //   - {{< youtube >}}, {{< vimeo >}}, {{< gist >}}, {{< tweet >}} and
-//     {{< bilibili >}} become a link;
+//     {{< bilibili >}} become a link, and {{< gallery dir="..." >}} a
+//     figure linking the folder;
 //   - any other shortcode disappears, with a warning; a paired one keeps
 //     its content;
 //   - {{</* name */>}}, Hugo's way to show a shortcode, stays as text.
@@ -295,6 +296,11 @@ func (e *expander) expand(tags []tag) {
 			e.out.WriteString(e.block(t.start, figure(t), t.end))
 		case t.name == "ref" || t.name == "relref":
 			e.out.WriteString(e.ref(t))
+		case t.name == "gallery" && t.named["dir"] != "" && t.match < 0:
+			// hugo-easy-gallery's folder of pictures, which Expand cannot
+			// list: a figure linking the folder, so that a post made of a
+			// gallery is not empty.
+			e.out.WriteString(e.block(t.start, gallery(t.named["dir"]), t.end))
 		default:
 			if u, ok := embedURL(t); ok {
 				e.out.WriteString(u)
@@ -367,6 +373,12 @@ func figure(t tag) string {
 	}
 	b.WriteString("</figure>")
 	return b.String()
+}
+
+// gallery returns a figure that links the folder dir of a gallery.
+func gallery(dir string) string {
+	d := html.EscapeString(dir)
+	return `<figure><a href="` + d + `"><img src="` + d + `" alt="gallery"></a><figcaption>Gallery: ` + d + `</figcaption></figure>`
 }
 
 // ref returns the URL of the page ref or relref names; a page it cannot
