@@ -28,6 +28,7 @@ type doc struct {
 	refs   []string // link targets, numbered from 1 in order of appearance
 	refNum map[string]int
 	tables []*extast.Table
+	notes  *ast.List // the footnotes, as footnotes made them; nil if none
 }
 
 // synth appends s, shown as it is, to the source and returns a Text node
@@ -692,6 +693,7 @@ func (d *doc) footnotes(fl *extast.FootnoteList) {
 	}
 	p.InsertBefore(p, fl, ast.NewThematicBreak())
 	p.ReplaceChild(p, fl, list)
+	d.notes = list
 }
 
 // superscript writes n in superscript digits.
