@@ -56,6 +56,8 @@ var goldenScreens = []goldenScreen{
 	{"page", pagesBlog, []string{"5", "enter"}},
 	{"reader-subtitle", pagesBlog, []string{"enter"}},
 	{"pages-help", pagesBlog, []string{"?"}},
+	{"outline", func(testing.TB) *content.Snapshot { return outlineBlog() }, []string{"enter", "o"}},
+	{"outline-jump", func(testing.TB) *content.Snapshot { return outlineBlog() }, []string{"enter", "o", "j", "j", "j", "enter"}},
 }
 
 func TestGolden(t *testing.T) {

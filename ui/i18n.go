@@ -41,6 +41,19 @@ type messages struct {
 	helpNextMatch, helpPrevMatch, helpNextPost, helpPrevPost        string
 	helpReload, helpNextSection, helpPrevSection, helpJump          string
 	helpMore, helpLess, helpScroll                                  string
+	helpOutline, helpSearchAll, helpJumpTo                          string
+
+	// The outline, direct links and search everywhere.
+	outline, noHeadings string // outline: "%s" = the post's title
+	footnote            string // "%d" = number
+	noSuchPost          string // "%s" = slug
+	noSuchPostClosest   string // "%s" = slug, "%s" = closest slug
+	searchAllPrompt     string
+	searchAllEmpty      string // before anything is typed
+	searchAllNone       string // "%s" = query
+	searchAllCount      string // "%d" = hits
+	searching           string
+	searchFailed        string // "%v" = error
 }
 
 // messagesFor returns the strings for a BCP 47 language tag: Chinese for
@@ -98,6 +111,19 @@ func messagesFor(language string) *messages {
 			helpNextPost: "下一篇", helpPrevPost: "上一篇",
 			helpReload: "重新载入", helpNextSection: "下一栏", helpPrevSection: "上一栏",
 			helpJump: "切换栏目", helpMore: "更多", helpLess: "收起", helpScroll: "滚动",
+			helpOutline: "目录", helpSearchAll: "全站搜索", helpJumpTo: "跳转",
+
+			outline:           "目录 · %s",
+			noHeadings:        "这篇文章没有标题。",
+			footnote:          "脚注 %d",
+			noSuchPost:        "没有文章「%s」",
+			noSuchPostClosest: "没有文章「%s」，你要找的是「%s」吗？",
+			searchAllPrompt:   "全站搜索：",
+			searchAllEmpty:    "输入要搜索的内容。",
+			searchAllNone:     "没有找到「%s」。",
+			searchAllCount:    "%d 条结果",
+			searching:         "搜索中…",
+			searchFailed:      "搜索失败：%v",
 		}
 	}
 	return &messages{
@@ -150,6 +176,19 @@ func messagesFor(language string) *messages {
 		helpNextPost: "next post", helpPrevPost: "prev post",
 		helpReload: "reload", helpNextSection: "next section", helpPrevSection: "prev section",
 		helpJump: "sections", helpMore: "more", helpLess: "less", helpScroll: "scroll",
+		helpOutline: "outline", helpSearchAll: "search all", helpJumpTo: "jump",
+
+		outline:           "Outline · %s",
+		noHeadings:        "This post has no headings.",
+		footnote:          "note %d",
+		noSuchPost:        "no post “%s”",
+		noSuchPostClosest: "no post “%s”; did you mean “%s”?",
+		searchAllPrompt:   "Search all: ",
+		searchAllEmpty:    "Type what to look for.",
+		searchAllNone:     "Nothing found for “%s”.",
+		searchAllCount:    "%d hits",
+		searching:         "searching…",
+		searchFailed:      "search failed: %v",
 	}
 }
 

@@ -28,6 +28,9 @@ type KeyMap struct {
 	Reload               key.Binding
 	ClearFilter          key.Binding // esc with a filter applied (help only)
 	Scroll               key.Binding // the mouse wheel (help only)
+	Outline              key.Binding // o in the reader: the headings
+	SearchAll            key.Binding // s anywhere: search the whole blog
+	JumpTo               key.Binding // enter in the outline
 }
 
 // newKeyMap returns the key bindings with help texts from msgs.
@@ -64,6 +67,9 @@ func newKeyMap(msgs *messages) *KeyMap {
 		Reload:      b([]string{"r"}, "r", msgs.helpReload),
 		ClearFilter: b([]string{"esc"}, "esc", msgs.helpClearFilter),
 		Scroll:      b([]string{"up", "down"}, "↑↓/wheel", msgs.helpScroll),
+		Outline:     b([]string{"o"}, "o", msgs.helpOutline),
+		SearchAll:   b([]string{"s"}, "s", msgs.helpSearchAll),
+		JumpTo:      b([]string{"enter"}, "enter", msgs.helpJumpTo),
 	}
 	for i := range k.Section {
 		n := string(rune('1' + i))

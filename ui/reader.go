@@ -413,6 +413,8 @@ func (r *reader) Update(msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, k.Reload):
 			r.reload()
+		case key.Matches(msg, k.Outline):
+			return r.outlineCmd()
 		}
 	}
 	return nil
@@ -567,7 +569,7 @@ func (r *reader) ShortHelp() []key.Binding {
 	if r.input != nil {
 		return []key.Binding{k.Accept, k.Cancel}
 	}
-	kb := []key.Binding{k.Scroll, k.Search}
+	kb := []key.Binding{k.Scroll, k.Search, k.Outline}
 	if len(r.matches) > 0 {
 		kb = append(kb, k.NextMatch, k.PrevMatch)
 	}
@@ -589,7 +591,7 @@ func (r *reader) FullHelp() [][]key.Binding {
 	if r.input != nil {
 		return [][]key.Binding{{k.Accept, k.Cancel}}
 	}
-	actions := []key.Binding{k.Search}
+	actions := []key.Binding{k.Search, k.Outline}
 	if len(r.matches) > 0 {
 		actions = append(actions, k.NextMatch, k.PrevMatch)
 	}

@@ -181,6 +181,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.to == m.reader && m.reader != nil {
 			m.reader.searched(msg)
 		}
+	case outlineMsg:
+		if r := m.reader; msg.to == r && r != nil && m.top() == page(r) {
+			m.push(newOutlinePage(&m.d, r.post.Title, msg.key, len(r.lines), msg.entries, r.pos.YOffset()))
+		}
+	case outlineJumpMsg:
+		if _, ok := m.top().(*outlinePage); ok {
+			m.pop()
+		}
+		if r := m.reader; r != nil && m.top() == page(r) {
+			r.jumpTo(msg.key, msg.line, msg.of)
+		}
 	default:
 		// Pastes and the text inputs' own messages. With no input focused
 		// nothing uses them (nor the colour profile, environment, ...):
