@@ -373,17 +373,62 @@ func (s spanHTMLLines) Trigger() []byte { return []byte{'<'} }
 func (s spanHTMLLines) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, _ := reader.PeekLine()
 	pos := pc.BlockOffset()
-	if pos < 0 || pos >= len(line) || !spanTagLine(line[pos:]) {
-		return s.html.Open(parent, reader, pc)
+	if pos >= 0 && pos < len(line) && spanTagLine(line[pos:]) {
+		return s.para.Open(parent, reader, pc)
 	}
-	return s.para.Open(parent, reader, pc)
+	node, state := s.html.Open(parent, reader, pc)
+	if node != nil && pos >= 0 && pos < len(line) {
+		// A block element runs to its end tag, as in kramdown, when the
+		// source has one: CommonMark would end it at a blank line (an
+		// include's output has them) and read its indented rest as code.
+		if name := tagName(line[pos:]); blockTag(name) && name != "p" {
+			depth := tagDepth(line[pos:], name)
+			_, at := reader.Position()
+			rest := reader.Source()[min(at.Start+len(line), len(reader.Source())):]
+			if depth > 0 && bytes.Contains(bytes.ToLower(rest), []byte("</"+name)) {
+				blocks, _ := pc.Get(htmlDepthKey).(map[ast.Node]*htmlDepth)
+				if blocks == nil {
+					blocks = map[ast.Node]*htmlDepth{}
+					pc.Set(htmlDepthKey, blocks)
+				}
+				blocks[node] = &htmlDepth{name: name, depth: depth}
+			}
+		}
+	}
+	return node, state
+}
+
+var htmlDepthKey = parser.NewContextKey()
+
+// htmlDepth is an HTML block element still open: its name and how many of
+// it are open.
+type htmlDepth struct {
+	name  string
+	depth int
 }
 
 func (s spanHTMLLines) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
 	if node.Kind() == ast.KindParagraph {
 		return s.para.Continue(node, reader, pc)
 	}
-	return s.html.Continue(node, reader, pc)
+	blocks, _ := pc.Get(htmlDepthKey).(map[ast.Node]*htmlDepth)
+	open := blocks[node]
+	if open == nil {
+		return s.html.Continue(node, reader, pc)
+	}
+	if open.depth <= 0 {
+		delete(blocks, node)
+		return parser.Close
+	}
+	line, segment := reader.PeekLine()
+	if line == nil {
+		delete(blocks, node)
+		return parser.Close
+	}
+	node.Lines().Append(segment)
+	open.depth += tagDepth(line, open.name)
+	advanceLine(reader, line, segment)
+	return parser.Continue | parser.NoChildren
 }
 
 func (s spanHTMLLines) Close(node ast.Node, reader text.Reader, pc parser.Context) {
@@ -391,7 +436,56 @@ func (s spanHTMLLines) Close(node ast.Node, reader text.Reader, pc parser.Contex
 		s.para.Close(node, reader, pc)
 		return
 	}
+	if blocks, _ := pc.Get(htmlDepthKey).(map[ast.Node]*htmlDepth); blocks != nil {
+		delete(blocks, node)
+	}
 	s.html.Close(node, reader, pc)
+}
+
+// tagName returns the lower-cased name of the tag line starts with.
+func tagName(line []byte) string {
+	if len(line) < 2 || line[0] != '<' {
+		return ""
+	}
+	i := 1
+	j := i
+	for j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z' || line[j] >= '0' && line[j] <= '9') {
+		j++
+	}
+	return strings.ToLower(string(line[i:j]))
+}
+
+// tagDepth returns how many more name elements line opens than it closes.
+func tagDepth(line []byte, name string) int {
+	l := bytes.ToLower(line)
+	depth := 0
+	for i := bytes.IndexByte(l, '<'); i >= 0; {
+		rest := l[i+1:]
+		closing := len(rest) > 0 && rest[0] == '/'
+		if closing {
+			rest = rest[1:]
+		}
+		if bytes.HasPrefix(rest, []byte(name)) {
+			after := rest[len(name):]
+			if len(after) == 0 || after[0] == '>' || after[0] == ' ' || after[0] == '\t' || after[0] == '/' || after[0] == '\n' {
+				gt := bytes.IndexByte(after, '>')
+				switch {
+				case closing:
+					depth--
+				case gt > 0 && after[gt-1] == '/':
+					// <name … /> closes itself
+				default:
+					depth++
+				}
+			}
+		}
+		k := bytes.IndexByte(l[i+1:], '<')
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return depth
 }
 
 func (s spanHTMLLines) CanInterruptParagraph() bool { return true }
