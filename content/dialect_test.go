@@ -379,3 +379,24 @@ func TestCategoryPostsFolders(t *testing.T) {
 		t.Error(".mkd is a post")
 	}
 }
+
+// TestHugoConfigForms: hugo.toml wins over config.yaml, which Hugo reads
+// too, with keys in any case; JSON configs parse as well.
+func TestHugoConfigForms(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"hugo.toml over config.yaml": {"hugo.toml": "Title = 'Hugo Blog'\nBaseURL = 'https://x.org/'\n", "config.yaml": "title: From YAML\n"},
+		"config.yaml":                {"config.yaml": "title: Hugo Blog\nbaseURL: https://x.org/\nparams:\n  Description: D\n"},
+		"hugo.json":                  {"hugo.json": "{\"title\": \"Hugo Blog\", \"baseURL\": \"https://x.org\"}\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			files["content/posts/a.md"] = "---\ntitle: A\n---\n"
+			snap, err := Load(blogFS(files), "")
+			if snap == nil {
+				t.Fatal(err)
+			}
+			if s := snap.Site(); s.Title != "Hugo Blog" || s.URL != "https://x.org" {
+				t.Errorf("site %+v", s)
+			}
+		})
+	}
+}
