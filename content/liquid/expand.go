@@ -251,7 +251,7 @@ var lineRE = regexp.MustCompile(`^Liquid error(?: \(line \d+\))?: `)
 // under their own names.
 func message(err error) string {
 	msg := lineRE.ReplaceAllString(err.Error(), "")
-	msg = strings.ReplaceAll(msg, "{%"+tickTag+"%}", "")
+	msg = strings.ReplaceAll(strings.ReplaceAll(msg, "{%"+tickTag+"%}", ""), "{%"+tickTag+"-%}", "")
 	msg = strings.ReplaceAll(msg, captureTag, "capture")
 	if len(msg) > 200 {
 		msg = msg[:200] + "…"

@@ -204,6 +204,11 @@ func TestExpandBounds(t *testing.T) {
 			if len(problems) == 0 {
 				t.Errorf("no problem reported; output %.100q", out)
 			}
+			for _, p := range problems {
+				if strings.Contains(p.Message, "sshblog") {
+					t.Errorf("a problem names the scanner's own tags: %s", p.Message)
+				}
+			}
 		})
 	}
 }
