@@ -57,15 +57,46 @@ var goldenScreens = []goldenScreen{
 	{"reader-subtitle", pagesBlog, []string{"enter"}},
 	{"pages-help", pagesBlog, []string{"?"}},
 	{"outline", func(testing.TB) *content.Snapshot { return outlineBlog() }, []string{"enter", "o"}},
+	{"search-all", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"s", "needle", settleKey}},
+	{"search-all-hits", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"s", "needle", settleKey, "enter", "j"}},
+	{"search-all-open", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"s", "needle", settleKey, "enter", "enter", "n"}},
+	{"link-unknown", func(testing.TB) *content.Snapshot { return testBlog() }, []string{linkKey + "gama"}},
 	{"outline-jump", func(testing.TB) *content.Snapshot { return outlineBlog() }, []string{"enter", "o", "j", "j", "j", "enter"}},
+}
+
+// settleKey in a golden's keys runs the search typed; linkKey+SLUG starts
+// the session on a direct link to SLUG.
+const settleKey, linkKey = "<settle>", "<link>"
+
+// play presses keys, and carries out settleKey.
+func play(d *driver, keys []string) {
+	for _, k := range keys {
+		if k == settleKey {
+			d.settle()
+		} else {
+			d.keys(k)
+		}
+	}
+}
+
+// optionsFor returns opts for a golden's keys: a linkKey first starts on
+// that link, with the closest slug the server would find (set by hand).
+func optionsFor(opts Options, keys []string) (Options, []string) {
+	if len(keys) > 0 && strings.HasPrefix(keys[0], linkKey) {
+		slug := strings.TrimPrefix(keys[0], linkKey)
+		opts.Link = Link{Slug: slug, Closest: "gamma"}
+		keys = keys[1:]
+	}
+	return opts, keys
 }
 
 func TestGolden(t *testing.T) {
 	for _, sc := range goldenScreens {
 		for _, sz := range goldenSizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, sz[0], sz[1]), func(t *testing.T) {
-				d := newDriver(t, Options{Snapshot: sc.blog(t), Renderer: render.New(1 << 20), Width: sz[0], Height: sz[1]})
-				d.keys(sc.keys...)
+				opts, keys := optionsFor(Options{Snapshot: sc.blog(t), Renderer: render.New(1 << 20), Width: sz[0], Height: sz[1]}, sc.keys)
+				d := newDriver(t, opts)
+				play(d, keys)
 				d.checkScreen()
 				golden.RequireEqual(t, d.view())
 			})
@@ -77,7 +108,7 @@ func TestGoldenANSI(t *testing.T) {
 	for _, sc := range []goldenScreen{goldenScreens[0], goldenScreens[1], goldenScreens[3]} {
 		t.Run(sc.name, func(t *testing.T) {
 			d := newDriver(t, Options{Snapshot: sc.blog(t), Renderer: render.New(1 << 20), Width: 80, Height: 24})
-			d.keys(sc.keys...)
+			play(d, sc.keys)
 			var b bytes.Buffer
 			w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.ANSI256}
 			if _, err := w.WriteString(d.m.View().Content); err != nil {
@@ -95,8 +126,9 @@ var sgrColour = regexp.MustCompile(`\x1b\[[0-9;:]*(?:3[0-9]|4[0-9]|9[0-7]|10[0-7
 // attributes (bold, reverse) that mark the selection and search hits.
 func TestPlainHasNoColour(t *testing.T) {
 	for _, sc := range goldenScreens {
-		d := newDriver(t, Options{Snapshot: sc.blog(t), Renderer: render.New(1 << 20), Plain: true, Width: 80, Height: 24})
-		d.keys(sc.keys...)
+		opts, keys := optionsFor(Options{Snapshot: sc.blog(t), Renderer: render.New(1 << 20), Plain: true, Width: 80, Height: 24}, sc.keys)
+		d := newDriver(t, opts)
+		play(d, keys)
 		if sc.name == "reader" {
 			d.keys("/", "的", "enter")
 		}

@@ -24,12 +24,16 @@ func (m *Model) helpKeys() helpKeys {
 	if m.showHelp {
 		helpKey.SetHelp("?", m.d.msgs.helpLess)
 	}
-	short := append(p.ShortHelp(), quit, helpKey)
+	short := p.ShortHelp()
+	if _, searching := p.(*searchPage); atTop && !searching {
+		short = append(short, k.SearchAll)
+	}
+	short = append(short, quit, helpKey)
 	jump := k.JumpSection
 	if m.shown(sectionPages) {
 		jump.SetHelp("1-5", m.d.msgs.helpJump)
 	}
-	full := append(p.FullHelp(), []key.Binding{k.NextSection, k.PrevSection, jump, quit, helpKey, k.ForceQuit})
+	full := append(p.FullHelp(), []key.Binding{k.SearchAll, k.NextSection, k.PrevSection, jump, quit, helpKey, k.ForceQuit})
 	return helpKeys{short: short, full: full}
 }
 

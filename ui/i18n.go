@@ -52,6 +52,7 @@ type messages struct {
 	searchAllEmpty      string // before anything is typed
 	searchAllNone       string // "%s" = query
 	searchAllCount      string // "%d" = hits
+	searchAllOne        string
 	searching           string
 	searchFailed        string // "%v" = error
 }
@@ -122,6 +123,7 @@ func messagesFor(language string) *messages {
 			searchAllEmpty:    "输入要搜索的内容。",
 			searchAllNone:     "没有找到「%s」。",
 			searchAllCount:    "%d 条结果",
+			searchAllOne:      "1 条结果",
 			searching:         "搜索中…",
 			searchFailed:      "搜索失败：%v",
 		}
@@ -187,6 +189,7 @@ func messagesFor(language string) *messages {
 		searchAllEmpty:    "Type what to look for.",
 		searchAllNone:     "Nothing found for “%s”.",
 		searchAllCount:    "%d hits",
+		searchAllOne:      "1 hit",
 		searching:         "searching…",
 		searchFailed:      "search failed: %v",
 	}

@@ -168,3 +168,15 @@ func (p *postsPage) inputFocused() bool { return p.list.filtering() }
 
 func (p *postsPage) ShortHelp() []key.Binding  { return p.list.shortHelp(p.d.keys.Open) }
 func (p *postsPage) FullHelp() [][]key.Binding { return p.list.fullHelp(p.d.keys.Open) }
+
+// selectSlug selects the post with slug, if listed.
+func (p *postsPage) selectSlug(slug string) {
+	posts := p.list.src.(postRows).posts
+	for i, q := range posts {
+		if q.Slug == slug {
+			p.list.cursor = i
+			p.list.clampCursor()
+			return
+		}
+	}
+}

@@ -282,6 +282,15 @@ func (r *reader) showMatches() {
 	}
 }
 
+// find searches for query as if typed after /, from the top: the first
+// match shows once the post is rendered, and n and N move between them.
+func (r *reader) find(query string) {
+	if strings.TrimSpace(query) == "" {
+		return
+	}
+	r.query, r.origin = query, 0
+}
+
 func (r *reader) clearSearch() {
 	r.input, r.query, r.matches, r.current = nil, "", nil, -1
 	r.seq++

@@ -38,6 +38,12 @@ type Options struct {
 	// frame), so Init does not ask again. The answer comes to Update as a
 	// tea.BackgroundColorMsg either way.
 	BackgroundAsked bool
+	// Searcher searches the whole blog (the s key, and Link "search");
+	// nil looks for the query in titles and bodies.
+	Searcher Searcher
+	// Link is what the session opens on (a direct link); the zero Link is
+	// the post list.
+	Link Link
 	// Cache holds what the UI works out from the posts; a server passes
 	// one to every session, so that it is worked out once. nil gives the
 	// Model its own.
@@ -69,6 +75,8 @@ type Model struct {
 	d        deps
 	snap     *content.Snapshot
 	renderer Renderer
+	searcher Searcher
+	start    tea.Cmd // what following Options.Link started, run by Init
 	plain    bool
 	asked    bool // the terminal was asked for its background colour by the caller
 	theme    theme.Theme
@@ -119,9 +127,13 @@ func New(opts Options) *Model {
 	if m.d.cache == nil {
 		m.d.cache = NewCache()
 	}
+	m.searcher = opts.Searcher
 	m.ensureSection(sectionPosts)
 	m.resize(opts.Width, opts.Height)
-	m.layout()
+	follow := m.follow(opts.Link)
+	// The post a link opens renders from the start: the window size that
+	// would start it comes as the one the Model already has.
+	m.start = tea.Batch(follow, m.layout())
 	return m
 }
 
@@ -135,10 +147,12 @@ func (sourceRenderer) Render(_ *content.Snapshot, p *content.Post, _ int, _ them
 // Init asks the terminal for its background colour, to pick a dark or light
 // theme, unless Options.BackgroundAsked; until it answers, the theme is dark.
 func (m *Model) Init() tea.Cmd {
+	start := m.start
+	m.start = nil
 	if m.plain || m.asked {
-		return nil
+		return start
 	}
-	return tea.RequestBackgroundColor
+	return tea.Batch(tea.RequestBackgroundColor, start)
 }
 
 // Update handles a message and returns the next command.
@@ -181,6 +195,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.to == m.reader && m.reader != nil {
 			m.reader.searched(msg)
 		}
+	case searchTickMsg:
+		if m.top() == page(msg.to) {
+			cmd = msg.to.tick(msg)
+		}
+	case searchHitsMsg:
+		msg.to.found(msg) // also under a post opened from it: back shows them
+	case closePageMsg:
+		if m.top() == msg.p {
+			m.pop()
+		}
+	case openHitMsg:
+		m.openHit(msg.hit, msg.find)
 	case outlineMsg:
 		if r := m.reader; msg.to == r && r != nil && m.top() == page(r) {
 			m.push(newOutlinePage(&m.d, r.post.Title, msg.key, len(r.lines), msg.entries, r.pos.YOffset()))
@@ -295,6 +321,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if !p.back() {
 			m.pop()
 		}
+	case key.Matches(msg, k.SearchAll) && !m.tooSmall():
+		return m.openSearch("")
 	default:
 		for i, b := range k.Section {
 			if key.Matches(msg, b) && m.shown(section(i)) {
@@ -395,6 +423,37 @@ func (m *Model) openPost(p *content.Post, isPage bool) {
 	}
 	m.reader = newReader(&m.d, m.renderer, m.snap, p, isPage, m.theme)
 	m.push(m.reader)
+}
+
+// openHit opens a hit of the search over the whole blog on the active
+// section: a post or page in the reader, on the first place find is in it;
+// a book's or paper's details.
+func (m *Model) openHit(h SearchHit, find string) {
+	switch h.Kind {
+	case "book":
+		for _, b := range m.snap.Books() {
+			if b.Title == h.Title {
+				m.push(newBookPage(&m.d, m.snap, b))
+				return
+			}
+		}
+	case "paper":
+		for _, p := range m.snap.Papers() {
+			if p.Title == h.Title {
+				m.push(newPaperPage(&m.d, m.snap, p))
+				return
+			}
+		}
+	default:
+		lookup, isPage := m.snap.Post, h.Kind == "page"
+		if isPage {
+			lookup = m.snap.Page
+		}
+		if p, ok := lookup(h.Slug); ok {
+			m.openPost(p, isPage)
+			m.reader.find(find)
+		}
+	}
 }
 
 // layout builds the header and footer, sizes the page shown to what they
