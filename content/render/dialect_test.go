@@ -184,9 +184,11 @@ func TestDialectHTML(t *testing.T) {
 		// block that would swallow the Markdown after it.
 		{"<br />\n[链接](http://x.y) and ![图](/a.png)\n", "链接[1] and 🖼 图"},
 		{"<a name='qa' />\n- [SQuAD](http://x.y)\n", "• SQuAD[1]"},
-		// A block element runs to its end tag, blank lines and all, as in
-		// kramdown: its indented end is not code.
+		// The indented end of an HTML block cut short by a blank line is
+		// not code; Markdown between HTML lines is Markdown.
 		{"<section>\n    <div>\n        <h1>评论</h1>\n\n<script>x</script>\n\n    </div>\n</section>\n\n后文\n", "评论\n\n  后文"},
+		{"<div class=\"zh\">\n\n[链接](http://x.y) 和文字\n\n</div>\n", "链接[1] 和文字"},
+		{"例子：\n\n    <div>\n      代码\n    </div>\n", "    <div>\n      代码\n    </div>"},
 	} {
 		if out := renderPlain(t, r, tt.md, 80); !strings.Contains(out, tt.want) {
 			t.Errorf("%q: output lacks %q:\n%s", tt.md, tt.want, out)

@@ -40,7 +40,8 @@ import (
 //   - spanHTMLLines: a line holding only a span-level tag ("<br />",
 //     "<a name='x'/>") is text with inline HTML, as in kramdown, not the
 //     start of an HTML block (CommonMark's type 7) that would swallow the
-//     Markdown after it up to the next blank line.
+//     Markdown after it up to the next blank line; and an indented line of
+//     end tags ("    </div>") is HTML, not code (closingTagLines).
 //   - kramdownAttrs: kramdown's attribute lists and extensions ({: .class},
 //     {:#id}, {:toc}, {::options … /}) become ialNode, which the tree
 //     transform removes (and turns {:toc} into a table of contents).
@@ -62,6 +63,7 @@ func newParser() parser.Parser {
 			util.Prioritized(mathBlock{}, 50),
 			util.Prioritized(hashHeadings{}, 50),
 			util.Prioritized(spanHTMLLines{html: parser.NewHTMLBlockParser(), para: parser.NewParagraphParser()}, 50),
+			util.Prioritized(closingTagLines{}, 50),
 		),
 	)
 	return p
@@ -376,59 +378,14 @@ func (s spanHTMLLines) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 	if pos >= 0 && pos < len(line) && spanTagLine(line[pos:]) {
 		return s.para.Open(parent, reader, pc)
 	}
-	node, state := s.html.Open(parent, reader, pc)
-	if node != nil && pos >= 0 && pos < len(line) {
-		// A block element runs to its end tag, as in kramdown, when the
-		// source has one: CommonMark would end it at a blank line (an
-		// include's output has them) and read its indented rest as code.
-		if name := tagName(line[pos:]); blockTag(name) && name != "p" {
-			depth := tagDepth(line[pos:], name)
-			_, at := reader.Position()
-			rest := reader.Source()[min(at.Start+len(line), len(reader.Source())):]
-			if depth > 0 && bytes.Contains(bytes.ToLower(rest), []byte("</"+name)) {
-				blocks, _ := pc.Get(htmlDepthKey).(map[ast.Node]*htmlDepth)
-				if blocks == nil {
-					blocks = map[ast.Node]*htmlDepth{}
-					pc.Set(htmlDepthKey, blocks)
-				}
-				blocks[node] = &htmlDepth{name: name, depth: depth}
-			}
-		}
-	}
-	return node, state
-}
-
-var htmlDepthKey = parser.NewContextKey()
-
-// htmlDepth is an HTML block element still open: its name and how many of
-// it are open.
-type htmlDepth struct {
-	name  string
-	depth int
+	return s.html.Open(parent, reader, pc)
 }
 
 func (s spanHTMLLines) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
 	if node.Kind() == ast.KindParagraph {
 		return s.para.Continue(node, reader, pc)
 	}
-	blocks, _ := pc.Get(htmlDepthKey).(map[ast.Node]*htmlDepth)
-	open := blocks[node]
-	if open == nil {
-		return s.html.Continue(node, reader, pc)
-	}
-	if open.depth <= 0 {
-		delete(blocks, node)
-		return parser.Close
-	}
-	line, segment := reader.PeekLine()
-	if line == nil {
-		delete(blocks, node)
-		return parser.Close
-	}
-	node.Lines().Append(segment)
-	open.depth += tagDepth(line, open.name)
-	advanceLine(reader, line, segment)
-	return parser.Continue | parser.NoChildren
+	return s.html.Continue(node, reader, pc)
 }
 
 func (s spanHTMLLines) Close(node ast.Node, reader text.Reader, pc parser.Context) {
@@ -436,57 +393,46 @@ func (s spanHTMLLines) Close(node ast.Node, reader text.Reader, pc parser.Contex
 		s.para.Close(node, reader, pc)
 		return
 	}
-	if blocks, _ := pc.Get(htmlDepthKey).(map[ast.Node]*htmlDepth); blocks != nil {
-		delete(blocks, node)
-	}
 	s.html.Close(node, reader, pc)
 }
 
-// tagName returns the lower-cased name of the tag line starts with.
-func tagName(line []byte) string {
-	if len(line) < 2 || line[0] != '<' {
-		return ""
+// closingTagLines parses an indented line that holds nothing but end tags
+// of block elements ("    </div>") as HTML, not as an indented code block:
+// it is the end of an HTML block that a blank line cut short (an
+// include's output brings blank lines), and kramdown, which reads HTML
+// elements to their end tags, never shows it.
+type closingTagLines struct{}
+
+func (closingTagLines) Trigger() []byte { return nil }
+
+func (closingTagLines) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	line, segment := reader.PeekLine()
+	t := bytes.TrimSpace(line)
+	if len(t) < 4 || !bytes.HasPrefix(t, []byte("</")) {
+		return nil, parser.NoChildren
 	}
-	i := 1
-	j := i
-	for j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z' || line[j] >= '0' && line[j] <= '9') {
-		j++
+	for len(t) > 0 {
+		if !bytes.HasPrefix(t, []byte("</")) {
+			return nil, parser.NoChildren
+		}
+		gt := bytes.IndexByte(t, '>')
+		if gt < 0 || !blockTag(strings.ToLower(string(bytes.TrimSpace(t[2:gt])))) {
+			return nil, parser.NoChildren
+		}
+		t = bytes.TrimSpace(t[gt+1:])
 	}
-	return strings.ToLower(string(line[i:j]))
+	node := ast.NewHTMLBlock(ast.HTMLBlockType6)
+	node.Lines().Append(segment)
+	advanceLine(reader, line, segment)
+	return node, parser.NoChildren
 }
 
-// tagDepth returns how many more name elements line opens than it closes.
-func tagDepth(line []byte, name string) int {
-	l := bytes.ToLower(line)
-	depth := 0
-	for i := bytes.IndexByte(l, '<'); i >= 0; {
-		rest := l[i+1:]
-		closing := len(rest) > 0 && rest[0] == '/'
-		if closing {
-			rest = rest[1:]
-		}
-		if bytes.HasPrefix(rest, []byte(name)) {
-			after := rest[len(name):]
-			if len(after) == 0 || after[0] == '>' || after[0] == ' ' || after[0] == '\t' || after[0] == '/' || after[0] == '\n' {
-				gt := bytes.IndexByte(after, '>')
-				switch {
-				case closing:
-					depth--
-				case gt > 0 && after[gt-1] == '/':
-					// <name … /> closes itself
-				default:
-					depth++
-				}
-			}
-		}
-		k := bytes.IndexByte(l[i+1:], '<')
-		if k < 0 {
-			break
-		}
-		i += 1 + k
-	}
-	return depth
+func (closingTagLines) Continue(ast.Node, text.Reader, parser.Context) parser.State {
+	return parser.Close
 }
+func (closingTagLines) Close(ast.Node, text.Reader, parser.Context) {}
+func (closingTagLines) CanInterruptParagraph() bool                 { return false }
+func (closingTagLines) CanAcceptIndentedLine() bool                 { return true }
 
 func (s spanHTMLLines) CanInterruptParagraph() bool { return true }
 func (s spanHTMLLines) CanAcceptIndentedLine() bool { return false }
