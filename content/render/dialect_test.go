@@ -150,6 +150,7 @@ func TestDialectMath(t *testing.T) {
 		// Math that closes on a later line of its paragraph, and in a table.
 		{"- return $$R = \\begin{cases}\n\t0 & s \\\\\n\t\\end{cases}\n\t$$\n", `$$R = \begin{cases} 0 & s \\ \end{cases} $$`},
 		{"| a |\n|---|\n| $$\\{ x \\}$$ |\n", `$$\{ x \}$$`},
+		{"- a\n    - $$\n    \\mathcal{L}_\\text{val} = x_1\n    $$\n", `$$ \mathcal{L}_\text{val} = x_1 $$`},
 	} {
 		if out := renderPlain(t, r, tt.md, 80); !strings.Contains(out, tt.want) {
 			t.Errorf("%q: output lacks %q:\n%s", tt.md, tt.want, out)

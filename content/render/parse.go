@@ -281,7 +281,10 @@ func (mathBlock) Trigger() []byte { return []byte{'$'} }
 func (mathBlock) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, segment := reader.PeekLine()
 	pos := pc.BlockOffset()
-	if pos < 0 || !bytes.HasPrefix(line[pos:], []byte("$$")) {
+	if pos < 0 || !bytes.HasPrefix(line[pos:], []byte("$$")) || parent.Kind() == ast.KindListItem {
+		// In a list item, the math's lines are often indented less than
+		// the item's text: as a paragraph's lazy lines they stay in the
+		// item, and mathInline takes them.
 		return nil, parser.NoChildren
 	}
 	rest := bytes.TrimRight(line[pos+2:], " \t\r\n")
