@@ -52,6 +52,9 @@ type Config struct {
 	IdleTimeout time.Duration
 	// Authors are the keys that may publish; nil means nobody may.
 	Authors *Authors
+	// Search answers the search command (commands_search.go); nil leaves
+	// the command out.
+	Search Search
 }
 
 // Server is sshblog's SSH server. Create it with New, start it with Serve,
@@ -67,6 +70,7 @@ type Server struct {
 	store      *store.Store // nil: publishing is off
 	publishOff string       // why, for authors
 	authors    *Authors     // nil: nobody may publish
+	search     Search       // nil: no search command
 
 	mu        sync.Mutex
 	addr      net.Addr      // of the first listener passed to Serve
@@ -103,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 		store:      cfg.Content.store,
 		publishOff: cfg.Content.publishOff,
 		authors:    cfg.Authors,
+		search:     cfg.Search,
 	}
 
 	// The middleware chain. wish.WithMiddleware runs the LAST listed FIRST,

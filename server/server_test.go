@@ -167,11 +167,11 @@ func TestSessionsWithoutTerminalGetPlainText(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	_, port, _ := net.SplitHostPort(ts.addr)
-	hint := "Read in the terminal UI: ssh -t -p " + port + " 127.0.0.1\n"
-	list := "Test Blog\nA blog for tests\n\n" +
-		"2020-12-26  year-in-review  2020 年终总结\n" +
-		"2019-01-02  hello           Hello, world\n" +
-		"\n" + hint
+	hint := "Read in the terminal UI: ssh -t -p " + port + " 127.0.0.1\n" +
+		"Commands (read a post, search, JSON, BibTeX): ssh -p " + port + " 127.0.0.1 help\n"
+	posts := "2020-12-26  year-in-review  2020 年终总结\n" +
+		"2019-01-02  hello           Hello, world\n"
+	welcome := "Test Blog\nA blog for tests\n\n" + posts + "\n" + hint
 
 	tests := []struct {
 		name       string
@@ -180,24 +180,26 @@ func TestSessionsWithoutTerminalGetPlainText(t *testing.T) {
 		wantOut    string // exact, or a substring when wantSubstr
 		wantSubstr bool
 		wantErr    string
+		wantStatus int
 	}{
-		{name: "ssh -T host", cmd: "", wantOut: list},
-		{name: "ssh host ls", cmd: "ls", wantOut: list},
-		{name: "unknown command still lists", cmd: "frobnicate --now", wantOut: list, wantErr: `unknown command "frobnicate"`},
-		{name: "help", cmd: "help", wantOut: "  ls               list the posts", wantSubstr: true},
-		{name: "ssh -t host ls", cmd: "ls", pty: true, wantOut: strings.ReplaceAll(list, "\n", "\r\n")},
+		{name: "ssh -T host", cmd: "", wantOut: welcome},
+		{name: "ssh host ls", cmd: "ls", wantOut: posts},
+		{name: "ssh host posts", cmd: "posts", wantOut: posts},
+		{name: "unknown command", cmd: "lss --now", wantErr: `sshblog: unknown command "lss"; did you mean "ls"? (see: ssh -p ` + port + " 127.0.0.1 help)\n", wantStatus: 1},
+		{name: "help", cmd: "help", wantOut: "\n  ls              list the posts", wantSubstr: true},
+		{name: "ssh -t host ls", cmd: "ls", pty: true, wantOut: strings.ReplaceAll(posts, "\n", "\r\n")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := dial(t, ts.addr)
 			out, errOut, status := runSession(t, c, tt.cmd, tt.pty)
-			if status != 0 {
-				t.Errorf("exit status %d, want 0", status)
+			if status != tt.wantStatus {
+				t.Errorf("exit status %d, want %d", status, tt.wantStatus)
 			}
 			if tt.wantSubstr && !strings.Contains(out, tt.wantOut) || !tt.wantSubstr && out != tt.wantOut {
 				t.Errorf("stdout:\n%s\nwant:\n%s", out, tt.wantOut)
 			}
-			if !strings.Contains(errOut, tt.wantErr) || tt.wantErr == "" && errOut != "" {
+			if errOut != tt.wantErr {
 				t.Errorf("stderr %q, want %q", errOut, tt.wantErr)
 			}
 		})

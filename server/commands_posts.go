@@ -1,0 +1,411 @@
+package server
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/rivo/uniseg"
+
+	"github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/content/termsafe"
+	"github.com/sshblog/sshblog/content/theme"
+)
+
+// listPosts prints the posts, newest first, one a line (see
+// writePostList), or as JSON; --tag keeps those with a tag.
+func listPosts(c *commandContext) int {
+	fs := c.flagSet()
+	tag := fs.String("tag", "", "only the posts with tag `T`")
+	asJSON := fs.Bool("json", false, "print a JSON array (see the README)")
+	if _, status, ok := c.parseArgs(fs, 0, 0); !ok {
+		return status
+	}
+	posts := c.snapshot.Posts()
+	if *tag != "" {
+		posts = c.snapshot.PostsTagged(*tag)
+		if len(posts) == 0 {
+			var names []string
+			for _, t := range c.snapshot.Tags() {
+				names = append(names, t.Name)
+			}
+			c.notFound("tag", *tag, names, "ssh "+c.address+" tags")
+			return 1
+		}
+	}
+	if *asJSON {
+		out := make([]postJSON, 0, len(posts))
+		for _, p := range posts {
+			out = append(out, newPostJSON(p))
+		}
+		return c.writeJSON(out)
+	}
+	if len(posts) == 0 {
+		fmt.Fprintln(c.stderr, "sshblog: no posts yet")
+		return 0
+	}
+	var b strings.Builder
+	writePostList(&b, posts)
+	return c.write(b.String())
+}
+
+// slugColumn is the widest the slug column is padded to: a longer slug
+// (real blogs have 123-character ones) pushes only its own line's title
+// right, instead of every line.
+const slugColumn = 40
+
+// writePostList writes one line per post: its date, slug and title, two
+// spaces apart. Slugs are padded to line the titles up, to the width of
+// the longest slug that is no wider than slugColumn:
+//
+//	2020-12-26  year-in-review  2020 年终总结
+//	2019-01-02  hello           Hello, world
+//
+// Dates and slugs hold no spaces, so `awk '{print $2}'` gives the slugs.
+func writePostList(b *strings.Builder, posts []*content.Post) {
+	width := 0
+	for _, p := range posts {
+		if w := uniseg.StringWidth(termsafe.Line(p.Slug)); w <= slugColumn {
+			width = max(width, w)
+		}
+	}
+	for _, p := range posts {
+		slug := termsafe.Line(p.Slug)
+		pad := strings.Repeat(" ", max(0, width-uniseg.StringWidth(slug)))
+		fmt.Fprintf(b, "%s  %s%s  %s\n", p.Date.Format(time.DateOnly), slug, pad, termsafe.Line(p.Title))
+	}
+}
+
+// postJSON is a post in ls --json; its shape is documented in the README.
+type postJSON struct {
+	Slug        string   `json:"slug"`
+	Title       string   `json:"title"`
+	Subtitle    string   `json:"subtitle"`
+	Description string   `json:"description"`
+	Date        string   `json:"date"`     // RFC 3339
+	Modified    string   `json:"modified"` // RFC 3339, "" when unset
+	Author      string   `json:"author"`
+	Tags        []string `json:"tags"`
+	Categories  []string `json:"categories"`
+}
+
+func newPostJSON(p *content.Post) postJSON {
+	return postJSON{
+		Slug:        p.Slug,
+		Title:       p.Title,
+		Subtitle:    p.Subtitle,
+		Description: p.Description,
+		Date:        rfc3339(p.Date),
+		Modified:    rfc3339(p.Modified),
+		Author:      p.Author,
+		Tags:        nonNil(p.Tags),
+		Categories:  nonNil(p.Categories),
+	}
+}
+
+// rfc3339 formats t for JSON; the zero time is "".
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// nonNil makes a missing list an empty one, so JSON always has an array.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// writeJSON prints v as indented JSON. encoding/json escapes every control
+// character, and termsafe has already removed the rest from content.
+func (c *commandContext) writeJSON(v any) int {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintf(c.stderr, "sshblog %s: %v\n", c.name, err)
+		return 1
+	}
+	return c.write(string(data) + "\n")
+}
+
+// listPages prints the blog's pages: slug and title, one a line.
+func listPages(c *commandContext) int {
+	fs := c.flagSet()
+	asJSON := fs.Bool("json", false, "print a JSON array (see the README)")
+	if _, status, ok := c.parseArgs(fs, 0, 0); !ok {
+		return status
+	}
+	pages := c.snapshot.Pages()
+	if *asJSON {
+		out := make([]pageJSON, 0, len(pages))
+		for _, p := range pages {
+			out = append(out, pageJSON{Slug: p.Slug, Title: p.Title, Description: p.Description})
+		}
+		return c.writeJSON(out)
+	}
+	if len(pages) == 0 {
+		fmt.Fprintln(c.stderr, "sshblog: this blog has no pages")
+		return 0
+	}
+	width := 0
+	for _, p := range pages {
+		if w := uniseg.StringWidth(termsafe.Line(p.Slug)); w <= slugColumn {
+			width = max(width, w)
+		}
+	}
+	var b strings.Builder
+	for _, p := range pages {
+		slug := termsafe.Line(p.Slug)
+		pad := strings.Repeat(" ", max(0, width-uniseg.StringWidth(slug)))
+		fmt.Fprintf(&b, "%s%s  %s\n", slug, pad, termsafe.Line(p.Title))
+	}
+	return c.write(b.String())
+}
+
+// pageJSON is a page in pages --json.
+type pageJSON struct {
+	Slug        string `json:"slug"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+}
+
+// listTags prints the tags, most used first, with their post counts:
+// "  3  go", the counts right-aligned as uniq -c has them.
+func listTags(c *commandContext) int {
+	fs := c.flagSet()
+	asJSON := fs.Bool("json", false, "print a JSON array (see the README)")
+	if _, status, ok := c.parseArgs(fs, 0, 0); !ok {
+		return status
+	}
+	tags := c.snapshot.Tags()
+	if *asJSON {
+		out := make([]tagJSON, 0, len(tags))
+		for _, t := range tags {
+			out = append(out, tagJSON{Name: t.Name, Count: t.Count})
+		}
+		return c.writeJSON(out)
+	}
+	if len(tags) == 0 {
+		fmt.Fprintln(c.stderr, "sshblog: no tags yet")
+		return 0
+	}
+	width := len(fmt.Sprint(tags[0].Count))
+	for _, t := range tags {
+		width = max(width, len(fmt.Sprint(t.Count)))
+	}
+	var b strings.Builder
+	for _, t := range tags {
+		fmt.Fprintf(&b, "%*d  %s\n", width, t.Count, termsafe.Line(t.Name))
+	}
+	return c.write(b.String())
+}
+
+// tagJSON is a tag in tags --json.
+type tagJSON struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// maxWidth bounds --width and the terminal's width for read; it is also
+// the width of "no wrapping", so that a paragraph is one line.
+const maxWidth = 4096
+
+// readPost prints a post or a page. With a PTY it is styled for the
+// client's terminal (TERM, COLORTERM, NO_COLOR) and wrapped to its width;
+// piped it is plain text (see plainText), one line per paragraph unless
+// --width says otherwise; --raw prints the Markdown as published.
+func readPost(c *commandContext) int {
+	fs := c.flagSet()
+	width := fs.Int("width", 0, "wrap lines at `N` columns; 0: never (default: the terminal's width, or 0 when piped)")
+	raw := fs.Bool("raw", false, "print the Markdown as published")
+	themeName := fs.String("theme", "", "`T` is dark or light, for the terminal's background, or plain (default dark; plain when NO_COLOR is set)")
+	args, status, ok := c.parseArgs(fs, 1, 1)
+	if !ok {
+		return status
+	}
+	widthSet := false
+	fs.Visit(func(f *flag.Flag) { widthSet = widthSet || f.Name == "width" })
+	if *width < 0 || *width > maxWidth {
+		return c.usageError(fmt.Sprintf("--width %d: want 0 to %d", *width, maxWidth))
+	}
+	th := theme.Theme(*themeName)
+	switch th {
+	case "", theme.Dark, theme.Light, theme.Plain:
+	default:
+		return c.usageError(fmt.Sprintf("--theme %q: want dark, light or plain", termsafe.Line(*themeName)))
+	}
+	p, found := c.snapshot.Post(args[0])
+	if !found {
+		p, found = c.snapshot.Page(args[0])
+	}
+	if !found {
+		var names []string
+		for _, p := range c.snapshot.Posts() {
+			names = append(names, p.Slug)
+		}
+		for _, p := range c.snapshot.Pages() {
+			names = append(names, p.Slug)
+		}
+		c.notFound("post", args[0], names, "ssh "+c.address+" ls")
+		return 1
+	}
+	if *raw {
+		md := p.Markdown()
+		if md != "" && !strings.HasSuffix(md, "\n") {
+			md += "\n"
+		}
+		return c.write(md)
+	}
+
+	styled := c.pty && !wantsPlain(c.term, c.environ) && th != theme.Plain
+	w := *width
+	if !widthSet && c.pty {
+		w = c.width
+	}
+	if w == 0 || w > maxWidth {
+		w = maxWidth
+	}
+	if !styled {
+		th = theme.Plain
+	} else if th == "" {
+		th = theme.Dark
+	}
+	body, err := c.renderer.Render(c.snapshot, p, w, th)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "sshblog read: render %s: %s\n", termsafe.Line(p.Slug), termsafe.Line(err.Error()))
+		return 1
+	}
+	header := postHeader(p)
+	if !styled {
+		return c.write(header + "\n" + plainText(body) + "\n")
+	}
+	// The client's colour profile, as the terminal UI works it out
+	// (tui.go); the writer downsamples the theme's colours to it.
+	profile := colorprofile.Env(append(slices.Clip(c.environ), "TERM="+c.term))
+	out := &colorprofile.Writer{Forward: c.stdout, Profile: profile}
+	title, rest, _ := strings.Cut(header, "\n")
+	if _, err := io.WriteString(out, ansi.Style{}.Bold().Styled(title)+"\n"+rest+"\n"+body+"\n"); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// postHeader is what read prints above a post's body, which the renderer
+// leaves without its title:
+//
+//	# Title
+//	Subtitle
+//	2020-12-26  tag, tag
+func postHeader(p *content.Post) string {
+	var b strings.Builder
+	b.WriteString("# " + termsafe.Line(p.Title) + "\n")
+	if s := termsafe.Line(p.Subtitle); s != "" {
+		b.WriteString(s + "\n")
+	}
+	var meta []string
+	if !p.Date.IsZero() {
+		meta = append(meta, p.Date.Format(time.DateOnly))
+	}
+	if len(p.Tags) > 0 {
+		tags := make([]string, len(p.Tags))
+		for i, t := range p.Tags {
+			tags[i] = termsafe.Line(t)
+		}
+		meta = append(meta, strings.Join(tags, ", "))
+	}
+	if len(meta) > 0 {
+		b.WriteString(strings.Join(meta, "  ") + "\n")
+	}
+	return b.String()
+}
+
+// plainText makes the renderer's plain-theme output fit for a pipe, a
+// screen reader or grep: no escape sequence at all (the plain theme has
+// none; any left would be removed), no document margin, no trailing
+// spaces, and words for the renderer's decorative glyphs where they start
+// a line: "- " for a list bullet, "Image: " for the picture glyph, and no
+// "↪" before a code line's continuation. It is done here, on the output,
+// because the renderer's plain theme also serves the terminal UI, where
+// the glyphs belong.
+func plainText(s string) string {
+	s = ansi.Strip(s)
+	s = strings.ReplaceAll(s, "\x1b", "")
+	lines := strings.Split(s, "\n")
+	margin := true
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "  ") {
+			margin = false
+			break
+		}
+	}
+	for i, l := range lines {
+		if margin {
+			l = strings.TrimPrefix(l, "  ")
+		}
+		l = strings.TrimRight(l, " ")
+		text := strings.TrimLeft(l, " ")
+		indent := l[:len(l)-len(text)]
+		for _, g := range plainGlyphs {
+			if rest, ok := strings.CutPrefix(text, g[0]); ok {
+				text = g[1] + rest
+				break
+			}
+		}
+		lines[i] = indent + text
+	}
+	return strings.Join(lines, "\n")
+}
+
+// plainGlyphs are the glyphs the renderer starts a line with (after
+// its indentation), and what plainText puts instead.
+var plainGlyphs = [][2]string{
+	{"• ", "- "},
+	{"🖼 ", "Image: "},
+	{"↪", ""},
+}
+
+// closest returns the candidate nearest to name, when one is near enough
+// to be what was meant: first one that starts with name, then one that
+// contains it, then the one the fewest edits away (Levenshtein, in runes,
+// ignoring case), if that is at most a third of name's length (at least
+// 2). Ties go to a candidate with name's first letter, then to the
+// earlier one.
+func closest(name string, candidates []string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	lower := strings.ToLower(name)
+	limit := max(2, len([]rune(name))/3)
+	type rank struct{ class, dist, first int }
+	var best string
+	var bestRank *rank
+	for _, cand := range candidates {
+		lc := strings.ToLower(cand)
+		r := rank{class: 2, dist: levenshtein.ComputeDistance(lower, lc), first: 1}
+		switch {
+		case strings.HasPrefix(lc, lower):
+			r.class = 0
+		case strings.Contains(lc, lower):
+			r.class = 1
+		case r.dist > limit:
+			continue
+		}
+		if lc != "" && lower != "" && []rune(lc)[0] == []rune(lower)[0] {
+			r.first = 0
+		}
+		if bestRank == nil || r.class < bestRank.class ||
+			r.class == bestRank.class && (r.dist < bestRank.dist || r.dist == bestRank.dist && r.first < bestRank.first) {
+			best, bestRank = cand, &r
+		}
+	}
+	return best, bestRank != nil
+}
