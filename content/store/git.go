@@ -92,9 +92,10 @@ var quarantineVars = []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRE
 // environment leaks in, except the push quarantine when the repo serves a
 // hook. Object ids are hexadecimal strings; "" means none.
 type repo struct {
-	git string   // path of the git binary
-	dir string   // absolute path of the bare repository (GIT_DIR)
-	env []string // environment of every git command
+	git   string   // path of the git binary
+	dir   string   // absolute path of the bare repository (GIT_DIR)
+	env   []string // environment of every git command
+	batch *catFile // reads single blobs on demand (readBlob); ended by close
 }
 
 // findGit returns the path of the git binary: bin if set, else "git" from
@@ -139,7 +140,7 @@ func newRepo(git, dir string, environ []string, quarantine bool) *repo {
 			}
 		}
 	}
-	return &repo{git: git, dir: dir, env: env}
+	return &repo{git: git, dir: dir, env: env, batch: &catFile{}}
 }
 
 // gitError is a failed git command with what it printed on stderr.
@@ -374,10 +375,14 @@ func (r *repo) readBlobs(ctx context.Context, oids []string) (map[string][]byte,
 	return blobs, nil
 }
 
-// readBlob returns the contents of one blob.
-func (r *repo) readBlob(ctx context.Context, oid string) ([]byte, error) {
-	return r.run(ctx, nil, nil, "cat-file", "blob", oid)
+// readBlob returns the contents of one blob, through the repository's
+// long-running cat-file process.
+func (r *repo) readBlob(oid string) ([]byte, error) {
+	return r.batch.read(r.git, r.dir, r.env, oid)
 }
+
+// close ends the repository's cat-file process; later readBlob calls fail.
+func (r *repo) close() { r.batch.close() }
 
 // writeBlobs writes the blobs to temporary files in the scratch folder
 // (removed before it returns) and hashes them all with one git process.

@@ -106,6 +106,9 @@ func ReadRefUpdates(r io.Reader) ([]RefUpdate, error) {
 // error. The error is for failures to check at all.
 func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, environ []string) ([]content.Problem, error) {
 	r, err := hookRepo(repoDir, environ, true)
+	if r != nil {
+		defer r.close()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +217,9 @@ func preReceive(ctx context.Context, repoDir string, updates []RefUpdate, stderr
 
 func postReceive(ctx context.Context, repoDir string, updates []RefUpdate, stderr io.Writer, environ []string) int {
 	r, err := hookRepo(repoDir, environ, false)
+	if r != nil {
+		defer r.close()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "sshblog: %v\n", err)
 		return 1
@@ -351,6 +357,9 @@ func InstallHooks(repoDir string, command ...string) error {
 		}
 	}
 	r, err := hookRepo(repoDir, os.Environ(), false)
+	if r != nil {
+		defer r.close()
+	}
 	if err != nil {
 		return fmt.Errorf("install hooks: %w", err)
 	}

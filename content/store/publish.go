@@ -296,7 +296,10 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 			Message: "published, but the history could not record it yet: " + err.Error()})
 	}
 	dropContents(files)
-	st := &state{commit: commit, tree: newTree(s.repo, commit, now, files), snap: withRevision(snap, commit)}
+	// The candidate becomes the live tree (the snapshot's posts read their
+	// bodies through it); nothing shares it yet.
+	cand.revision = commit
+	st := &state{commit: commit, tree: cand, snap: withRevision(snap, commit)}
 	s.cur.Store(st)
 	s.writeProblems(st)
 	if s.lib != nil {

@@ -202,9 +202,8 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	}
 	var st *state
 	if seeded != nil && seeded.commit == commit {
-		// The seed was validated and loaded as it was published; its tree
-		// read from the scratch repository, renamed since.
-		st = &state{commit: commit, tree: newTree(s.repo, commit, seeded.tree.time, seeded.tree.files), snap: seeded.snap}
+		// The seed was validated and loaded as it was published.
+		st = seeded
 	} else if st, err = s.loadState(ctx, commit, nil); err != nil {
 		return fmt.Errorf("open blog store %s: load main %s: %w", s.dir, short(commit), err)
 	}
@@ -224,8 +223,12 @@ func (s *Store) repoAt(dir string) *repo { return newRepo(s.git, dir, os.Environ
 // git transport to run git-upload-pack and git-receive-pack with.
 func (s *Store) GitBinary() string { return s.git }
 
-// Close releases the store's lock. The repository stays as it is.
-func (s *Store) Close() error { return unlockFile(s.lock) }
+// Close ends the store's git reader and releases its lock. The repository
+// stays as it is; a snapshot of the store can no longer read post bodies.
+func (s *Store) Close() error {
+	s.repo.close()
+	return unlockFile(s.lock)
+}
 
 // Dir returns the absolute path of the bare repository, for the git
 // transport (git-receive-pack and git-upload-pack run on it) and InstallHooks.
@@ -403,7 +406,12 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) (*state
 			s.log.Warn("seed", "problem", w.String())
 		}
 	}
-	return seeder.cur.Load(), nil
+	// The seeded snapshot reads its posts' bodies through its tree, which
+	// must read from the repository where it now is. Nothing shares the
+	// state yet.
+	seeded := seeder.cur.Load()
+	seeded.tree.repo = s.repo
+	return seeded, nil
 }
 
 // readSeed reads every file of seed, leaving out skippedSeedDirs and .git.
