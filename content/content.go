@@ -116,6 +116,7 @@ type Post struct {
 
 	front frontMatterSource // the raw front matter, for Params
 	src   bodySource        // where Markdown reads the body when Body is empty
+	lead  string            // Lead, worked out at load
 }
 
 // Book is one entry of the author's reading log (books.yaml).

@@ -130,6 +130,7 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 		Path:     file,
 		BodyLine: fm.bodyLine,
 		Hash:     hex.EncodeToString(sum[:]),
+		lead:     lead(fm.body),
 	}
 	if kind == FilePage && listsPosts(fm.body) {
 		post.Layout = "list" // a listing of posts, not a page (see listingPage)

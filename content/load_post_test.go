@@ -153,7 +153,7 @@ func TestParsePostFields(t *testing.T) {
 				t.Errorf("date %v modified %v, want %v and %v", p.Date, p.Modified, tt.want.Date, tt.want.Modified)
 			}
 			got := *p
-			got.front = frontMatterSource{}
+			got.front, got.lead = frontMatterSource{}, ""
 			got.Date, got.Modified, tt.want.Date, tt.want.Modified = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)

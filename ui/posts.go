@@ -80,7 +80,7 @@ func (r postRows) Row(i, width int, selected bool) string {
 		desc = p.Headline
 	}
 	if desc == "" {
-		desc = excerpt(p.Markdown())
+		desc = p.Lead()
 	}
 	if desc != "" {
 		parts = append(parts, desc)
