@@ -117,8 +117,13 @@ func renderOne(r *render.Renderer, snap *content.Snapshot, p *content.Post, opt 
 		seen[key] = len(rep.findings)
 		rep.findings = append(rep.findings, widthFinding{Finding: f, title: title, widths: []int{width}})
 	}
+	// A Jekyll theme prints page.title as it is, into HTML: a tag or an
+	// entity there is read by the browser, Markdown and Liquid are shown as
+	// written. So only the first two are leftovers in a title.
 	for _, f := range audit.Leftovers("", p.Title, opt) {
-		note(f, true, 0)
+		if f.Kind == audit.HTML || f.Kind == audit.Entity {
+			note(f, true, 0)
+		}
 	}
 	body := p.Markdown()
 	for _, w := range renderWidths {

@@ -69,7 +69,9 @@ type leftover struct {
 }
 
 var leftovers = []leftover{
-	{Strong, regexp.MustCompile(`\*\*`)},
+	// Two asterisks by a word, not in a longer run: a masked number
+	// (138****5678) or a password (********) is text.
+	{Strong, regexp.MustCompile(`(?:^|[^*])(\*\*)(?:[^*\s]|$)|(?:^|[^*\s])(\*\*)(?:[^*]|$)`)},
 	{Attr, regexp.MustCompile(`\{:`)},
 	{Tag, regexp.MustCompile(`\{%`)},
 	{Output, regexp.MustCompile(`\{\{`)},
@@ -127,6 +129,9 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 			continue
 		}
 		isCode := -1 // unknown until a finding asks: the lookup is not free
+		if strings.HasPrefix(line, linebreak.Continued) {
+			isCode = 1 // only a line of code goes on after the mark
+		}
 		inCode := func() bool {
 			if isCode < 0 {
 				isCode = 0
@@ -146,9 +151,17 @@ func Leftovers(source, rendered string, opt Options) []Finding {
 		}
 		for _, l := range leftovers {
 			for _, cell := range cells {
-				loc := l.re.FindStringIndex(cell)
+				loc := l.re.FindStringSubmatchIndex(cell)
 				if loc == nil {
 					continue
+				}
+				// Strong's pattern marks the asterisks with the group that
+				// matched; the others match the leftover itself.
+				for g := 2; l.kind == Strong && g+1 < len(loc); g += 2 {
+					if loc[g] >= 0 {
+						loc = loc[g : g+2]
+						break
+					}
 				}
 				if inCode() || code.hasPiece(cell, loc[0], loc[1]) || excused(l.kind, cell[loc[0]:loc[1]], cell[loc[0]:], source) {
 					continue

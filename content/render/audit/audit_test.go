@@ -26,6 +26,9 @@ func TestLeftovers(t *testing.T) {
 	}{
 		{"clean", "Hello **world**.", "  Hello world.", Options{}, nil},
 		{"bold next to CJK punctuation", "**免责声明：**我之前", "  **免责声明：**我之前", Options{}, []Kind{Strong}},
+		{"a masked phone number", "138****5678 and ********", "  138****5678 and ********", Options{}, nil},
+		{"asterisks alone", "a ** b", "  a ** b", Options{}, nil},
+		{"an unpaired closing **", "集群**。", "  集群**。", Options{}, []Kind{Strong}},
 		{"kramdown attribute list", "![x](a.png)\n{: .center}", "  Image: x\n  {: .center}", Options{}, []Kind{Attr}},
 		{"toc", "* TOC\n{:toc}", "  • TOC\n  {:toc}", Options{}, []Kind{Attr}},
 		{"liquid tag", "{% include foo.html %}", "  {% include foo.html %}", Options{}, []Kind{Tag}},
