@@ -178,6 +178,16 @@ func (c *code) hasPiece(s string, i, j int) bool {
 			return true
 		}
 	}
+	// A code span broken over two lines: the word ends one on the next
+	// line's start (`/skill <name>`), or starts one at a line's end.
+	if word := norm(s[ws:we]); word != "" {
+		if strings.TrimSpace(s[:ws]) == "" && strings.Contains(c.text, " "+word+"\n") {
+			return true
+		}
+		if strings.TrimSpace(s[we:]) == "" && strings.Contains(c.text, "\n"+word+" ") {
+			return true
+		}
+	}
 	match := utf8.RuneCountInString(norm(s[i:j]))
 	for _, side := range []string{norm(s[start:j]), norm(s[i:end])} {
 		if utf8.RuneCountInString(side)-match >= 3 && strings.Contains(c.text, side) {
@@ -253,8 +263,12 @@ func mathOf(c *code) []formula {
 					m[i] += para[0]
 				}
 				s := strings.TrimSpace(unquote(string(rest[m[2]:m[3]])))
-				if s != "" && (!needTeX || tex(s)) && !strings.Contains(s, "](") {
-					out = append(out, formula{tex: s, written: string(rest[m[0]:m[1]]), table: inTableRow(rest, m[0]), escaped: escaped})
+				table := inTableRow(rest, m[0])
+				// In a table row an unescaped | ends the cell, math or not:
+				// "$ | end of line | ^ |" is two cells, not a formula.
+				cells := table && strings.Contains(strings.ReplaceAll(s, `\|`, ""), "|")
+				if s != "" && (!needTeX || tex(s)) && !strings.Contains(s, "](") && !cells {
+					out = append(out, formula{tex: s, written: string(rest[m[0]:m[1]]), table: table, escaped: escaped})
 				}
 				for i := m[0]; i < m[1]; i++ { // taken: no other pattern sees it
 					if rest[i] != '\n' {
