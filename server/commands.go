@@ -67,7 +67,7 @@ type commandContext struct {
 	environ []string
 
 	renderer ui.Renderer
-	search   Search                          // nil: no search command
+	search   ui.Searcher                     // nil: no search command
 	build    func() (*debug.BuildInfo, bool) // runtime/debug.ReadBuildInfo
 
 	// For the authors' commands:
@@ -99,14 +99,16 @@ func commands(withSearch bool) []command {
 }
 
 // routeCommands sends sessions with a command, and sessions without a PTY,
-// to the command table; only an interactive terminal without a command goes
-// on to the terminal UI.
+// to the command table; only an interactive terminal without a command, or
+// with a direct link (ssh -t HOST SLUG, ssh -t HOST books; see
+// directLink), goes on to the terminal UI.
 func (s *Server) routeCommands(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		pty, windowChanges, isPty := sess.Pty()
 		args := sess.Command()
-		if isPty && len(args) == 0 {
-			next(sess)
+		snap := s.library.Snapshot()
+		if _, ok := directLink(snap, args); isPty && ok {
+			next(sess) // newProgram follows the link
 			return
 		}
 		if isPty {
@@ -122,7 +124,7 @@ func (s *Server) routeCommands(next ssh.Handler) ssh.Handler {
 		c := &commandContext{
 			stdout:    sess,
 			stderr:    sess.Stderr(),
-			snapshot:  s.library.Snapshot(),
+			snapshot:  snap,
 			address:   address,
 			hint:      "ssh -t " + address,
 			isAuthor:  s.authors.IsAuthor(sess.PublicKey()),
@@ -139,6 +141,43 @@ func (s *Server) routeCommands(next ssh.Handler) ssh.Handler {
 		}
 		_ = sess.Exit(runCommand(c, args))
 	}
+}
+
+// directLink reads a terminal session's command words as a direct link
+// into the terminal UI (ui.ParseLink): none is the post list; a view's
+// name alone (posts, books, papers, tags, pages, search QUERY) opens that
+// view; any other single word that is not a command is a post or page to
+// open, and when snap has none by that name, Closest names the nearest
+// one, as read's suggestion does. A command, or a view with flags
+// (books --bibtex), is not a link: it runs as a command, in the terminal.
+func directLink(snap *content.Snapshot, args []string) (ui.Link, bool) {
+	link, ok := ui.ParseLink(args)
+	if !ok || len(args) == 0 || ui.IsView(args[0]) {
+		return link, ok
+	}
+	for _, cmd := range commands(true) {
+		if cmd.name == args[0] || slices.Contains(cmd.aliases, args[0]) {
+			return ui.Link{}, false
+		}
+	}
+	if _, found := snap.Post(link.Slug); !found {
+		if _, found := snap.Page(link.Slug); !found {
+			link.Closest, _ = closest(link.Slug, slugs(snap))
+		}
+	}
+	return link, true
+}
+
+// slugs returns the slugs of snap's posts, then of its pages.
+func slugs(snap *content.Snapshot) []string {
+	var names []string
+	for _, p := range snap.Posts() {
+		names = append(names, p.Slug)
+	}
+	for _, p := range snap.Pages() {
+		names = append(names, p.Slug)
+	}
+	return names
 }
 
 // runCommand runs args[0] from the command table with the rest as its

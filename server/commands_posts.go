@@ -248,14 +248,7 @@ func readPost(c *commandContext) int {
 		p, found = c.snapshot.Page(args[0])
 	}
 	if !found {
-		var names []string
-		for _, p := range c.snapshot.Posts() {
-			names = append(names, p.Slug)
-		}
-		for _, p := range c.snapshot.Pages() {
-			names = append(names, p.Slug)
-		}
-		c.notFound("post", args[0], names, "ssh "+c.address+" ls")
+		c.notFound("post", args[0], slugs(c.snapshot), "ssh "+c.address+" ls")
 		return 1
 	}
 	if *raw {

@@ -1,32 +1,18 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/termsafe"
 )
 
-// Search is where full-text search plugs into the commands: it returns
-// the hits for query in snap, best first, at most limit of them. The
-// search command, listed only when Config.Search is set, parses its
+// Search, the full-text search, plugs into the server as a ui.Searcher
+// (Config.Search): the terminal UI's search and this command ask the same
+// function. The search command, listed only when there is one, parses its
 // arguments, calls it with the session's snapshot and prints the hits as
 // text or JSON.
-type Search func(ctx context.Context, snap *content.Snapshot, query string, limit int) ([]SearchHit, error)
-
-// SearchHit is one result of a Search.
-type SearchHit struct {
-	Kind    string    // "post", "page", "book" or "paper"
-	Slug    string    // a post's or page's slug (read SLUG); "" for books and papers
-	Title   string    //
-	Date    time.Time // a post's date; zero for the others
-	Snippet string    // one line of text around the best match
-	Matches [][2]int  // byte ranges of Snippet that match the query, in order, not overlapping
-	Score   float64   // higher is better; comparable within one search only
-}
 
 // defaultSearchHits is how many hits search prints without -n.
 const defaultSearchHits = 20
@@ -58,7 +44,7 @@ func searchCommand(c *commandContext) int {
 			if m == nil {
 				m = [][2]int{}
 			}
-			out = append(out, searchHitJSON{Kind: h.Kind, Slug: h.Slug, Title: h.Title, Date: rfc3339(h.Date), Snippet: h.Snippet, Matches: m, Score: h.Score})
+			out = append(out, searchHitJSON{Kind: h.Kind, Slug: h.Slug, Title: h.Title, Date: rfc3339(h.Date), Snippet: h.Snippet, Matches: m})
 		}
 		return c.writeJSON(out)
 	}
@@ -113,5 +99,4 @@ type searchHitJSON struct {
 	Date    string   `json:"date"`
 	Snippet string   `json:"snippet"`
 	Matches [][2]int `json:"matches"`
-	Score   float64  `json:"score"`
 }

@@ -2,9 +2,14 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sshblog/sshblog/server/servertest"
+	"github.com/sshblog/sshblog/ui"
 )
 
 // TestCommandsThroughOpenSSH runs the commands as a reader would, with
@@ -87,4 +92,77 @@ func TestCommandsThroughOpenSSH(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "A paragraph with a link[1]") || strings.ContainsRune(r.stdout, '\x1b') {
 		t.Errorf("read with TERM=dumb has escape sequences:\n%q", r.stdout)
 	}
+}
+
+func TestDirectLink(t *testing.T) {
+	t.Parallel()
+	snap := loadBlog(t, "commands-blog")
+	cases := []struct {
+		args []string
+		want ui.Link
+		ok   bool
+	}{
+		{nil, ui.Link{}, true},
+		{[]string{"hello-world"}, ui.Link{Slug: "hello-world"}, true},
+		{[]string{"about"}, ui.Link{Slug: "about"}, true},
+		{[]string{"helo-world"}, ui.Link{Slug: "helo-world", Closest: "hello-world"}, true},
+		{[]string{"zzzzzzzz"}, ui.Link{Slug: "zzzzzzzz"}, true},
+		{[]string{"books"}, ui.Link{View: "books"}, true},
+		{[]string{"posts"}, ui.Link{View: "posts"}, true},
+		{[]string{"search", "流处理", "Flink"}, ui.Link{View: "search", Query: "流处理 Flink"}, true},
+		// Commands run as commands, in the terminal too.
+		{[]string{"ls"}, ui.Link{}, false},
+		{[]string{"read", "hello-world"}, ui.Link{}, false},
+		{[]string{"books", "--bibtex"}, ui.Link{}, false},
+		{[]string{"help"}, ui.Link{}, false},
+		{[]string{"history"}, ui.Link{}, false},
+	}
+	for _, tc := range cases {
+		got, ok := directLink(snap, tc.args)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("directLink(%q) = %+v, %v; want %+v, %v", tc.args, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestDirectLinksThroughOpenSSHInTmux opens the terminal UI on a post, a
+// section and an unknown slug with ssh -t, and runs a command in a
+// terminal, through the real OpenSSH client in tmux.
+func TestDirectLinksThroughOpenSSHInTmux(t *testing.T) {
+	t.Parallel()
+	requireClients(t, "tmux")
+	bs := startBlog(t, serverOptions{seed: os.DirFS("testdata/commands-blog")})
+	open := func(args ...string) *servertest.Tmux {
+		a := append(bs.sshOptions(bs.reader), "-p", bs.port, "-t", "user@127.0.0.1")
+		shell := "ssh " + servertest.ShellCommand(append(a, args...)...) + `; echo "[ssh exited: $?]"; exec cat`
+		return servertest.StartTmux(t, 100, 30, shell)
+	}
+	waitFor := func(x *servertest.Tmux, texts ...string) {
+		t.Helper()
+		var last string
+		servertest.WaitUntil(t, 10*time.Second, func() bool {
+			last = x.Capture(t)
+			for _, s := range texts {
+				if !strings.Contains(last, s) {
+					return false
+				}
+			}
+			return true
+		}, func() string { return fmt.Sprintf("the pane never showed %q:\n%s", texts, last) })
+	}
+
+	post := open("hello-world")
+	waitFor(post, "The first post: 你好，世界。")
+	post.Keys(t, "q") // back to the list, as if the post had been opened from it
+	waitFor(post, "Everything at once", "A long slug")
+
+	books := open("books")
+	waitFor(books, "The C Programming Language")
+
+	unknown := open("helo-world")
+	waitFor(unknown, "helo-world", "hello-world", "Everything at once")
+
+	// A command with a terminal runs as a command, styled, and exits.
+	read := open("read", "about")
+	waitFor(read, "About this blog.", "[ssh exited: 0]")
 }

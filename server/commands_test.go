@@ -17,6 +17,7 @@ import (
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/ui"
 )
 
 // The commands' goldens run each command in process, on the sample blog
@@ -62,7 +63,7 @@ type session struct {
 	width   int
 	environ []string
 	author  bool
-	search  Search
+	search  ui.Searcher
 }
 
 // runIn runs a command line in process and returns its stdout, stderr and
@@ -229,7 +230,7 @@ func TestCommandErrors(t *testing.T) {
 func TestEveryCommandHasHelp(t *testing.T) {
 	t.Parallel()
 	snap := loadBlog(t, "sample")
-	s := session{author: true, search: func(context.Context, *content.Snapshot, string, int) ([]SearchHit, error) { return nil, nil }}
+	s := session{author: true, search: func(context.Context, *content.Snapshot, string, int) ([]ui.SearchHit, error) { return nil, nil }}
 	for _, cmd := range commands(true) {
 		for _, args := range [][]string{{cmd.name, "--help"}, {cmd.name, "-h"}, {"help", cmd.name}} {
 			out, errOut, status := runIn(t, snap, s, args...)
@@ -355,11 +356,11 @@ func TestClosest(t *testing.T) {
 
 // fakeSearch stands in for the search index: it finds the query in the
 // sample's Flink book and its post, whatever the query.
-func fakeSearch(_ context.Context, snap *content.Snapshot, query string, limit int) ([]SearchHit, error) {
+func fakeSearch(_ context.Context, snap *content.Snapshot, query string, limit int) ([]ui.SearchHit, error) {
 	p := snap.Posts()[0]
-	hits := []SearchHit{
-		{Kind: "post", Slug: p.Slug, Title: p.Title, Date: p.Date, Snippet: "加强对 Flink 等流处理框架的学习", Matches: [][2]int{{10, 15}, {19, 28}}, Score: 2.5},
-		{Kind: "book", Title: "Stream Processing with Apache Flink", Snippet: "Stream Processing with Apache Flink", Matches: [][2]int{{30, 35}}, Score: 1.25},
+	hits := []ui.SearchHit{
+		{Kind: "post", Slug: p.Slug, Title: p.Title, Date: p.Date, Snippet: "加强对 Flink 等流处理框架的学习", Matches: [][2]int{{10, 15}, {19, 28}}},
+		{Kind: "book", Title: "Stream Processing with Apache Flink", Snippet: "Stream Processing with Apache Flink", Matches: [][2]int{{30, 35}}},
 	}
 	return hits[:min(limit, len(hits))], nil
 }

@@ -52,9 +52,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// Authors are the keys that may publish; nil means nobody may.
 	Authors *Authors
-	// Search answers the search command (commands_search.go); nil leaves
-	// the command out.
-	Search Search
+	// Search searches the whole blog, for the terminal UI's search and the
+	// search command (commands_search.go); nil leaves the command out and
+	// gives the UI its simple title and body search.
+	Search ui.Searcher
 }
 
 // Server is sshblog's SSH server. Create it with New, start it with Serve,
@@ -70,7 +71,7 @@ type Server struct {
 	store      *store.Store // nil: publishing is off
 	publishOff string       // why, for authors
 	authors    *Authors     // nil: nobody may publish
-	search     Search       // nil: no search command
+	search     ui.Searcher  // nil: no search command
 
 	mu        sync.Mutex
 	addr      net.Addr      // of the first listener passed to Serve

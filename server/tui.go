@@ -30,9 +30,12 @@ func (s *Server) newProgram(sess ssh.Session) *tea.Program {
 	pty, _, _ := sess.Pty()
 	snap := s.library.Snapshot()
 	plain := wantsPlain(pty.Term, sess.Environ())
+	link, _ := directLink(snap, sess.Command()) // routeCommands let only links through
 	model := ui.New(ui.Options{
 		Snapshot:        snap,
 		Renderer:        s.renderer,
+		Searcher:        s.search,
+		Link:            link,
 		Cache:           s.cache,
 		Plain:           plain,
 		Width:           pty.Window.Width,
