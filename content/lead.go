@@ -61,7 +61,9 @@ func lead(body []byte) string {
 			}
 			line = line[:cut]
 		}
-		return line
+		// A copy: the line may share the memory of the whole text read,
+		// which the post would keep (4 KB a post instead of 200 bytes).
+		return strings.Clone(line)
 	}
 	return ""
 }
