@@ -722,22 +722,6 @@ func TestChinese(t *testing.T) {
 	d.mustContain("作者", "Alex Petrov", "译者", "推荐", "文章", "2020 年终总结 (2020-12-26)")
 }
 
-func TestExcerpt(t *testing.T) {
-	tests := []struct{ body, want string }{
-		{"", ""},
-		{"# Title\n\n<figure>\n{% raw %}\nFirst [words](http://x) and **bold**.\nSecond", "First words and bold."},
-		{"![img](a.png)\n- item\n\n正文第一段。", "正文第一段。"},
-		{strings.Repeat("# heading\n", 1000) + "late paragraph", ""},
-		{"<iframe\n  id=\"chart\"\n  src=\"x\">\n</iframe>\nAfter the chart.", "After the chart."},
-		{"<p>One line</p>\nNext.", "Next."},
-	}
-	for _, tc := range tests {
-		if got := excerpt(tc.body); got != tc.want {
-			t.Errorf("excerpt(%.30q) = %q, want %q", tc.body, got, tc.want)
-		}
-	}
-}
-
 func TestReadingMinutes(t *testing.T) {
 	tests := []struct {
 		body string

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -56,41 +55,6 @@ func readingMinutes(body string) int {
 		}
 	}
 	return max(1, int(math.Ceil(float64(cjk)/400+float64(words)/230)))
-}
-
-// markdownLink matches [text](target) so excerpts show only the text.
-var markdownLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-
-// excerptScan bounds how much of a body excerpt reads: it runs for every
-// visible row on every frame.
-const excerptScan = 4096
-
-// excerpt returns the first paragraph-like line of a Markdown body, without
-// link targets or emphasis markers, for list rows of posts that have no
-// description. It skips headings, HTML, Liquid tags, tables, code fences and
-// images, and looks only at the start of the body.
-func excerpt(body string) string {
-	if len(body) > excerptScan {
-		body = strings.ToValidUTF8(body[:excerptScan], "")
-	}
-	inTag := false // within an HTML tag written over several lines
-	for len(body) > 0 {
-		line, rest, _ := strings.Cut(body, "\n")
-		body = rest
-		line = strings.TrimSpace(line)
-		if inTag {
-			inTag = !strings.Contains(line, ">")
-			continue
-		}
-		if line == "" || strings.ContainsAny(line[:1], "<{#|!`>-*+=") {
-			inTag = line != "" && line[0] == '<' && strings.LastIndexByte(line, '<') > strings.LastIndexByte(line, '>')
-			continue
-		}
-		line = markdownLink.ReplaceAllString(line, "$1")
-		line = strings.NewReplacer("**", "", "__", "", "`", "").Replace(line)
-		return line
-	}
-	return ""
 }
 
 // oneLine folds every run of white space, newlines included, into one space,
