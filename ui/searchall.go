@@ -268,10 +268,20 @@ func (p *searchPage) FullHelp() [][]key.Binding {
 
 // firstMatch is the text of a hit's first match, which the reader then
 // finds in the post (a stemmed search matches "rendering" for "render":
-// the reader looks for "rendering"); the query when there is none.
+// the reader looks for "rendering"), with the matches that touch it (a
+// CJK phrase may come as bigrams: 流处 and 处理 are 流处理); the query when
+// there is none.
 func firstMatch(h SearchHit, query string) string {
-	if len(h.Matches) > 0 {
-		m := h.Matches[0]
+	ms := append([][2]int(nil), h.Matches...)
+	sort.Slice(ms, func(a, b int) bool { return ms[a][0] < ms[b][0] })
+	if len(ms) > 0 {
+		m := ms[0]
+		for _, n := range ms[1:] {
+			if n[0] > m[1] {
+				break
+			}
+			m[1] = max(m[1], n[1])
+		}
 		if 0 <= m[0] && m[0] < m[1] && m[1] <= len(h.Snippet) {
 			return h.Snippet[m[0]:m[1]]
 		}

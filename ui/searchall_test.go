@@ -124,3 +124,20 @@ func TestSearchAllBookHit(t *testing.T) {
 	d.keys("s", "推荐").settle().keys("enter", "enter")
 	d.mustContain("Alex Petrov")
 }
+
+func TestFirstMatch(t *testing.T) {
+	for _, c := range []struct {
+		hit  SearchHit
+		want string
+	}{
+		{SearchHit{Snippet: "用 Flink 做流处理很快", Matches: [][2]int{{13, 19}, {16, 22}}}, "流处理"},
+		{SearchHit{Snippet: "rendering and render", Matches: [][2]int{{14, 20}, {0, 9}}}, "rendering"},
+		{SearchHit{Snippet: "a b", Matches: [][2]int{{0, 1}, {2, 3}}}, "a"},
+		{SearchHit{Snippet: "short", Matches: [][2]int{{3, 99}}}, "the query"},
+		{SearchHit{Snippet: "none"}, "the query"},
+	} {
+		if got := firstMatch(c.hit, " the query "); got != c.want {
+			t.Errorf("firstMatch(%q, %v) = %q, want %q", c.hit.Snippet, c.hit.Matches, got, c.want)
+		}
+	}
+}
