@@ -364,7 +364,7 @@ func welcome(c *commandContext) int {
 	}
 	writePostList(&b, posts)
 	fmt.Fprintf(&b, "\nRead in the terminal UI: %s\n", c.hint)
-	fmt.Fprintf(&b, "Commands (read a post, search, JSON, BibTeX): ssh %s help\n", c.address)
+	fmt.Fprintf(&b, "Commands (read a post as text, JSON, BibTeX, ...): ssh %s help\n", c.address)
 	return c.write(b.String())
 }
 

@@ -53,7 +53,7 @@ func listBooks(c *commandContext) int {
 		for _, b := range books {
 			out = append(out, newBookJSON(b))
 		}
-		return c.writeJSON(out)
+		return writeJSONArray(c, out)
 	case *asBibTeX:
 		return c.write(booksBibTeX(books))
 	}
@@ -109,7 +109,7 @@ func listPapers(c *commandContext) int {
 		for _, p := range papers {
 			out = append(out, newPaperJSON(p))
 		}
-		return c.writeJSON(out)
+		return writeJSONArray(c, out)
 	case *asBibTeX:
 		return c.write(papersBibTeX(papers))
 	}

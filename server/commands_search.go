@@ -46,7 +46,7 @@ func searchCommand(c *commandContext) int {
 			}
 			out = append(out, searchHitJSON{Kind: h.Kind, Slug: h.Slug, Title: h.Title, Date: rfc3339(h.Date), Snippet: h.Snippet, Matches: m})
 		}
-		return c.writeJSON(out)
+		return writeJSONArray(c, out)
 	}
 	if len(hits) == 0 {
 		fmt.Fprintf(c.stderr, "sshblog: nothing found for %q\n", termsafe.Line(query))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"runtime/debug"
@@ -363,4 +364,39 @@ func fakeSearch(_ context.Context, snap *content.Snapshot, query string, limit i
 		{Kind: "book", Title: "Stream Processing with Apache Flink", Snippet: "Stream Processing with Apache Flink", Matches: [][2]int{{30, 35}}},
 	}
 	return hits[:min(limit, len(hits))], nil
+}
+
+// BenchmarkCommands measures commands in process, on the fixture blog,
+// after a first run filled the renderer's cache (as a server's is, after
+// the first reader): what a command costs beyond the SSH session.
+func BenchmarkCommands(b *testing.B) {
+	snap := loadBlog(b, "commands-blog")
+	for _, args := range [][]string{
+		{"ls"}, {"ls", "--json"}, {"tags"}, {"read", "everything"}, {"read", "--raw", "everything"},
+		{"books", "--bibtex"}, {"papers", "--json"}, {"read", "helo-world"},
+	} {
+		b.Run(strings.Join(args, " "), func(b *testing.B) {
+			runIn(b, snap, session{}, args...)
+			b.ReportAllocs()
+			for b.Loop() {
+				runIn(b, snap, session{}, args...)
+			}
+		})
+	}
+}
+
+// BenchmarkLargeBlog lists a generated blog of 10,000 posts.
+func BenchmarkLargeBlog(b *testing.B) {
+	var posts []*content.Post
+	for i := range 10000 {
+		posts = append(posts, &content.Post{Slug: fmt.Sprintf("post-number-%d-about-things", i), Title: fmt.Sprintf("第 %d 篇文章 about things", i), Date: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i), Tags: []string{"go"}})
+	}
+	snap := content.NewSnapshot(content.Site{}, posts, nil, nil, nil, "")
+	for _, args := range [][]string{{"ls"}, {"ls", "--json"}, {"tags"}} {
+		b.Run(fmt.Sprint(args), func(b *testing.B) {
+			for b.Loop() {
+				runIn(b, snap, session{}, args...)
+			}
+		})
+	}
 }

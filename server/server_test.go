@@ -168,7 +168,7 @@ func TestSessionsWithoutTerminalGetPlainText(t *testing.T) {
 	ts := startServer(t, content.NewLibrary(testSnapshot()), 0)
 	_, port, _ := net.SplitHostPort(ts.addr)
 	hint := "Read in the terminal UI: ssh -t -p " + port + " 127.0.0.1\n" +
-		"Commands (read a post, search, JSON, BibTeX): ssh -p " + port + " 127.0.0.1 help\n"
+		"Commands (read a post as text, JSON, BibTeX, ...): ssh -p " + port + " 127.0.0.1 help\n"
 	posts := "2020-12-26  year-in-review  2020 年终总结\n" +
 		"2019-01-02  hello           Hello, world\n"
 	welcome := "Test Blog\nA blog for tests\n\n" + posts + "\n" + hint
