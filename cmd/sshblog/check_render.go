@@ -93,6 +93,18 @@ feed:
 	return reports[:done]
 }
 
+// auditSource is the source the audit compares p's screens with: the post
+// as written (its raw blocks are literal text) and, when Liquid or Hugo's
+// shortcodes change it, as expanded too (a code span from an include is
+// code).
+func auditSource(snap *content.Snapshot, p *content.Post) string {
+	body := p.Markdown()
+	if expanded, _ := snap.Body(p); expanded != body {
+		body += "\n\n" + expanded
+	}
+	return body
+}
+
 // renderOne renders and audits one document at every width.
 func renderOne(r *render.Renderer, snap *content.Snapshot, p *content.Post, opt audit.Options) renderReport {
 	rep := renderReport{doc: p}
@@ -125,7 +137,7 @@ func renderOne(r *render.Renderer, snap *content.Snapshot, p *content.Post, opt 
 			note(f, true, 0)
 		}
 	}
-	body := p.Markdown()
+	body := auditSource(snap, p)
 	for _, w := range renderWidths {
 		out, err := r.Render(snap, p, w, theme.Dark)
 		if err != nil {

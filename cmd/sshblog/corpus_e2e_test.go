@@ -88,13 +88,14 @@ func TestSeedARealBlogAndReadEveryPost(t *testing.T) {
 			x.Keys(t, "]") // the next, older post
 		}
 		screen := x.readerScreen(t, p, prev)
+		source := auditSource(snap, p)
 		// Half a page at a time, so that a formula up to half a screen
 		// tall is whole on some screen: it is missing only when no screen
 		// shows it.
 		screens, missing := 0, map[string]int{}
 		for {
 			screens++
-			for _, f := range audit.Leftovers(p.Markdown(), screen, opt) {
+			for _, f := range audit.Leftovers(source, screen, opt) {
 				switch f.Kind {
 				case audit.Math:
 					missing[f.Text]++
