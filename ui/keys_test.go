@@ -810,7 +810,7 @@ func TestFullHelpFits(t *testing.T) {
 // TestFullHelpLayouts checks each layout of the full help and the fallback
 // to the short help when none fits.
 func TestFullHelpLayouts(t *testing.T) {
-	km := newKeyMap(messagesFor("en"))
+	_, km := messagesFor("en")
 	groups := [][]key.Binding{
 		{km.Up, km.Down, km.PageUp, km.PageDown},
 		{km.Search, km.NextMatch},

@@ -120,8 +120,7 @@ func New(opts Options) *Model {
 		th = theme.Plain
 	}
 	m := &Model{snap: s, renderer: r, plain: opts.Plain, asked: opts.BackgroundAsked, theme: th, lang: s.Site().Language}
-	m.d.msgs = messagesFor(m.lang)
-	m.d.keys = newKeyMap(m.d.msgs)
+	m.d.msgs, m.d.keys = messagesFor(m.lang)
 	m.d.styles = newStyles(th)
 	m.d.cache = opts.Cache
 	if m.d.cache == nil {
@@ -272,8 +271,7 @@ func (m *Model) publish(s *content.Snapshot) tea.Cmd {
 	m.snap = s
 	if lang := s.Site().Language; lang != m.lang {
 		m.lang = lang
-		m.d.msgs = messagesFor(lang)
-		m.d.keys = newKeyMap(m.d.msgs)
+		m.d.msgs, m.d.keys = messagesFor(lang)
 	}
 	for _, stack := range m.stacks {
 		for _, p := range stack {
