@@ -178,7 +178,8 @@ type blog struct {
 	pages    []*Post
 	books    []Book
 	papers   []Paper
-	includes map[string][]byte // _includes/, by path below it
+	includes map[string][]byte   // _includes/, by path below it
+	images   map[string]struct{} // served image files, by site path (see imagePaths)
 }
 
 // load reads and checks everything; problems come back tidied.
@@ -240,6 +241,8 @@ func load(fsys fs.FS) (*blog, []Problem, error) {
 		bySlug[p.Slug] = p
 		byStem[strings.TrimSuffix(pathpkg.Base(p.Path), pathpkg.Ext(p.Path))] = p.Slug
 	}
+
+	b.images = imagePaths(files)
 
 	if len(files[FileInclude]) > 0 {
 		b.includes = make(map[string][]byte, len(files[FileInclude]))
@@ -503,6 +506,27 @@ func walk(fsys fs.FS) (map[FileKind][]string, []Problem, error) {
 		return nil
 	})
 	return files, problems, err
+}
+
+// imagePaths returns the image files of the blog, wherever they are
+// (images/, Jekyll's assets/ or img/, a Hugo page bundle), by the path a
+// site serves them at: the path within the blog, and for Hugo's static/
+// folder the path below it as well (static/images/a.png is served at
+// /images/a.png). Hidden files are not among them (walk skips them).
+func imagePaths(files map[FileKind][]string) map[string]struct{} {
+	images := make(map[string]struct{}, len(files[FileImage]))
+	for _, kind := range []FileKind{FileImage, FileIgnored} {
+		for _, name := range files[kind] {
+			if !slices.Contains(imageExts[:], strings.ToLower(pathpkg.Ext(name))) {
+				continue
+			}
+			images[name] = struct{}{}
+			if rest, ok := strings.CutPrefix(name, "static/"); ok {
+				images[rest] = struct{}{}
+			}
+		}
+	}
+	return images
 }
 
 // pick returns the first of candidates the blog has, and a warning for

@@ -28,7 +28,8 @@ type Snapshot struct {
 	byPath   map[string]*Post // "_posts/2010-07-21-name.md" -> post or page, for link
 	config   map[string]any
 	includes fstest.MapFS
-	body     *bodyState // for Body, built on first use
+	images   map[string]struct{} // for HasImage
+	body     *bodyState          // for Body, built on first use
 }
 
 // NewSnapshot builds a snapshot from parsed parts: it drops drafts, sorts
@@ -80,6 +81,7 @@ func NewSnapshot(site Site, posts []*Post, books []Book, papers []Paper, warning
 // whole site config, the includes, and the indexes Liquid's tags need.
 func (s *Snapshot) setExtras(b *blog) {
 	s.config = b.config
+	s.images = b.images
 	s.pageSlug = make(map[string]*Post, len(b.pages))
 	for _, p := range b.pages {
 		s.pages = append(s.pages, p)
@@ -134,6 +136,15 @@ func (s *Snapshot) Page(slug string) (*Post, bool) {
 // SiteConfig returns the whole site configuration file as parsed (nil when
 // the blog has none), for Liquid's site.*. Callers must not modify it.
 func (s *Snapshot) SiteConfig() map[string]any { return s.config }
+
+// HasImage reports whether the blog folder holds an image (a png, jpg,
+// gif or webp file) that its site serves at path, given relative to the
+// site's root without a leading slash ("images/a.png",
+// "assets/img/b.jpg"; for Hugo's static/images/a.png, "images/a.png").
+func (s *Snapshot) HasImage(path string) bool {
+	_, ok := s.images[path]
+	return ok
+}
 
 // Includes returns the files of Jekyll's _includes/ folder, named by their
 // path below it ("head.html", "posts/card.html"), for {% include %}. It is

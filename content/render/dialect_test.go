@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -337,6 +338,50 @@ func TestDialectGolden(t *testing.T) {
 					t.Errorf("output differs from %s (run with -update to rewrite it):\n%s", path, text)
 				}
 			})
+		}
+	}
+}
+
+// A renderer given no LocalImages asks the snapshot the post is read in:
+// the images its blog folder holds, in any folder, are the blog's own.
+func TestLocalImagesFromSnapshot(t *testing.T) {
+	md := "---\ntitle: t\n---\n![猫](/images/x.png)\n\n![狗](/assets/img/y.jpg)\n\n![远](https://cdn.example/z.png)\n\n![无](/images/missing.png)\n\n![静](/pics/s.png)\n"
+	for _, tt := range []struct {
+		config string
+		want   []string
+	}{
+		{"url: https://b.example\n", []string{
+			"[1] https://b.example/images/x.png (images/x.png)\n",
+			"[2] https://b.example/assets/img/y.jpg (assets/img/y.jpg)\n",
+			"[3] https://cdn.example/z.png\n",
+			"[4] https://b.example/images/missing.png\n",
+			"[5] https://b.example/pics/s.png (pics/s.png)\n",
+		}},
+		// No URL: the blog's own images are still reachable by path.
+		{"title: t\n", []string{"🖼 猫[1]", "🖼 狗[2]", "🖼 远[3]", "🖼 无\n", "🖼 静[4]",
+			"[1] images/x.png\n", "[2] assets/img/y.jpg\n", "[3] https://cdn.example/z.png\n", "[4] pics/s.png\n"}},
+	} {
+		s, err := content.Load(fstest.MapFS{
+			"_config.yml":             {Data: []byte(tt.config)},
+			"_posts/2020-01-02-a.md":  {Data: []byte(md)},
+			"images/x.png":            {Data: []byte("png")},
+			"assets/img/y.jpg":        {Data: []byte("jpg")},
+			"static/pics/s.png":       {Data: []byte("png")}, // Hugo serves static/ at the root
+			"images/.hidden/h.png":    {Data: []byte("png")},
+			"_posts/images/notes.txt": {Data: []byte("txt")},
+		}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := s.Post("a")
+		out, err := New(0).Render(s, p, 80, theme.Plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(out+"\n", want) {
+				t.Errorf("%q: output lacks %q:\n%s", tt.config, want, out)
+			}
 		}
 	}
 }

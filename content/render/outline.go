@@ -47,7 +47,7 @@ func (r *Renderer) Outline(s *content.Snapshot, p *content.Post, width int, th t
 	}
 	body, _ := s.Body(p)
 	body = dropKramdownComments(clean(body))
-	d := &doc{src: []byte(body), root: rootOf(s.Site()), isLoc: r.local, refNum: make(map[string]int)}
+	d := &doc{src: []byte(body), root: rootOf(s.Site()), isLoc: r.localImages(s), refNum: make(map[string]int)}
 	tree := parse(r.parser, d.src)
 	d.transform(tree)
 

@@ -27,11 +27,13 @@
 //     "[n] URL", hyperlinked, whole and percent-encoded, so that every URL
 //     can be copied. A bare URL (or a link whose text is its URL) shows as
 //     itself, hyperlinked, kept apart from CJK text that follows it. Relative targets resolve against the site's url and
-//     baseurl, joined once; images the blog folder holds are marked as its
-//     own (see LocalImages).
+//     baseurl, joined once.
 //   - Images are lines "🖼 name[n]"; HTML shows its text, <br> breaks the
 //     line, <figure> and <img> are image lines; entities are decoded except
-//     in code.
+//     in code. An image the blog folder holds (content.Snapshot.HasImage)
+//     is the blog's own: its reference reads "[n] URL (images/a.png)", the
+//     path a web mirror serves it at, or "[n] images/a.png" on a site with
+//     no URL; another image's reference is its URL alone.
 //   - A code line wider than the column is cut at the edge and continues
 //     on the next line after a "↪" in the code's first column, so that no
 //     line of code seems to start with its continuation.
@@ -88,8 +90,11 @@ type Option func(*Renderer)
 
 // LocalImages tells the renderer which image paths (relative to the blog
 // folder, "images/a.png") the blog holds: their references say so. has
-// must be safe for concurrent use. A rendering is cached with the post's
-// version, so an image added later is marked when the post next changes.
+// must be safe for concurrent use. Without it, the snapshot a post is
+// rendered in tells (content.Snapshot.HasImage), which is what a server
+// wants; LocalImages is for rendering without a loaded blog. A rendering is
+// cached with the post's version, so an image added later is marked when
+// the post next changes.
 func LocalImages(has func(path string) bool) Option {
 	return func(r *Renderer) { r.local = has }
 }
@@ -112,7 +117,7 @@ func New(cacheBytes int, opts ...Option) *Renderer {
 		// Glamour registers its code colours in chroma's global style
 		// registry on first use, and chroma reads the registry without a
 		// lock. Render code once here, before any concurrent use.
-		_, _ = r.render(content.Site{}, "```go\nx\n```\n", 80, t)
+		_, _ = r.render(content.Site{}, nil, "```go\nx\n```\n", 80, t)
 	}
 	return r
 }
@@ -147,7 +152,7 @@ func (r *Renderer) Render(s *content.Snapshot, p *content.Post, width int, th th
 			return out, nil
 		}
 		body, _ := s.Body(p) // its problems are check's to report
-		out, err := r.render(site, body, width, th)
+		out, err := r.render(site, r.localImages(s), body, width, th)
 		if err != nil {
 			return "", err
 		}
@@ -182,8 +187,18 @@ func cacheKey(s *content.Snapshot, p *content.Post, width int, th theme.Theme) s
 	return strings.Join([]string{id, s.BodyVersion(), site.URL, site.BaseURL, strconv.Itoa(width), string(th)}, "\x00")
 }
 
-// render renders body without the cache.
-func (r *Renderer) render(site content.Site, body string, width int, th theme.Theme) (out string, err error) {
+// localImages returns what says whether the blog holds an image, for a
+// post rendered in s: LocalImages' function, else s's own.
+func (r *Renderer) localImages(s *content.Snapshot) func(string) bool {
+	if r.local != nil {
+		return r.local
+	}
+	return s.HasImage
+}
+
+// render renders body without the cache; isLoc (may be nil) says which
+// image paths the blog holds.
+func (r *Renderer) render(site content.Site, isLoc func(string) bool, body string, width int, th theme.Theme) (out string, err error) {
 	defer func() {
 		// Glamour and chroma are large; a bug in them must not take the
 		// server down with it.
@@ -197,7 +212,7 @@ func (r *Renderer) render(site content.Site, body string, width int, th theme.Th
 	// Room for the text the transform adds, so that appending rarely copies.
 	src := make([]byte, len(body), len(body)+len(body)/4+512)
 	copy(src, body)
-	d := &doc{src: src, root: rootOf(site), isLoc: r.local, refNum: make(map[string]int)}
+	d := &doc{src: src, root: rootOf(site), isLoc: isLoc, refNum: make(map[string]int)}
 	tree := parse(r.parser, d.src)
 	d.transform(tree)
 	raw, err := r.glamour(tree, d.src, th, narrow)

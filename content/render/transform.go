@@ -573,26 +573,29 @@ func (d *doc) image(n *ast.Image) {
 func (d *doc) imageLine(parent ast.Node, src, name string) []ast.Node {
 	label := d.synth(imageMark + termsafe.String(name))
 	u := d.target(src)
+	local := d.root.local(src)
+	if local == "" || d.isLoc == nil || !d.isLoc(local) {
+		local = ""
+	}
 	if u == "" {
-		return []ast.Node{label}
+		if local == "" {
+			return []ast.Node{label}
+		}
+		// The blog's own image on a site without a URL: its reference is
+		// its path in the blog, where a web mirror serves it.
+		return []ast.Node{label, d.synth("[" + strconv.Itoa(d.ref("\x00"+local)) + "]")}
 	}
 	mark := "[" + strconv.Itoa(d.ref(u)) + "]"
+	if local != "" {
+		d.refs[d.refNum[u]-1] = u + "\x00" + local
+	}
 	if inTable(parent) {
 		return []ast.Node{label, d.synth(mark)}
 	}
 	l := ast.NewLink()
 	l.Destination = []byte(u)
 	l.AppendChild(l, label)
-	if p := d.root.local(src); p != "" && d.isLoc != nil && d.isLoc(p) {
-		d.localRefs(u, p)
-	}
 	return []ast.Node{l, d.synth(mark)}
-}
-
-// localRefs remembers that the image at u is the blog's own file p.
-func (d *doc) localRefs(u, p string) {
-	d.refNum["local:"+u] = d.refNum[u]
-	d.refs[d.refNum[u]-1] = u + "\x00" + p
 }
 
 // ial removes a kramdown attribute list, and the paragraph it leaves empty.
@@ -724,6 +727,10 @@ func (d *doc) references(root ast.Node) {
 			b.WriteRune(linebreak.Break)
 		}
 		b.WriteString("[" + strconv.Itoa(i+1) + "] ")
+		if u == "" {
+			b.WriteString(termsafe.String(local)) // unescaped from the source's %xx
+			continue
+		}
 		if target, ok := termsafe.Link(u); ok {
 			// Shown as the target is, percent-encoded: a URL of ASCII alone
 			// is copied whole by every terminal's own URL detection.
@@ -732,7 +739,7 @@ func (d *doc) references(root ast.Node) {
 			b.WriteString(u)
 		}
 		if local != "" {
-			b.WriteString(" (" + local + ")")
+			b.WriteString(" (" + termsafe.String(local) + ")")
 		}
 	}
 	para := ast.NewParagraph()
