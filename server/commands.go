@@ -160,10 +160,10 @@ func directLink(snap *content.Snapshot, args []string) (ui.Link, bool) {
 			return ui.Link{}, false
 		}
 	}
-	if _, found := snap.Post(link.Slug); !found {
-		if _, found := snap.Page(link.Slug); !found {
-			link.Closest, _ = closest(link.Slug, slugs(snap))
-		}
+	if p, found := findPost(snap, link.Slug); found {
+		link.Slug = p.Slug // an address or a file's path given for it
+	} else {
+		link.Closest, _ = closest(link.Slug, slugs(snap))
 	}
 	return link, true
 }

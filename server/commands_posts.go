@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func listPosts(c *commandContext) int {
 	if *asJSON {
 		out := make([]postJSON, 0, len(posts))
 		for _, p := range posts {
-			out = append(out, newPostJSON(p))
+			out = append(out, newPostJSON(c.snapshot, p))
 		}
 		return writeJSONArray(c, out)
 	}
@@ -115,10 +116,12 @@ type postJSON struct {
 	Author      string   `json:"author"`
 	Tags        []string `json:"tags"`
 	Categories  []string `json:"categories"`
+	URL         string   `json:"url"` // on the web site: absolute when the site has a url, else a path
 }
 
-func newPostJSON(p *content.Post) postJSON {
+func newPostJSON(snap *content.Snapshot, p *content.Post) postJSON {
 	return postJSON{
+		URL:         webURL(snap, p),
 		Slug:        p.Slug,
 		Title:       p.Title,
 		Subtitle:    p.Subtitle,
@@ -193,7 +196,7 @@ func listPages(c *commandContext) int {
 	if *asJSON {
 		out := make([]pageJSON, 0, len(pages))
 		for _, p := range pages {
-			out = append(out, pageJSON{Slug: p.Slug, Title: p.Title, Description: p.Description})
+			out = append(out, pageJSON{Slug: p.Slug, Title: p.Title, Description: p.Description, URL: webURL(c.snapshot, p)})
 		}
 		return writeJSONArray(c, out)
 	}
@@ -221,6 +224,78 @@ type pageJSON struct {
 	Slug        string `json:"slug"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
+	URL         string `json:"url"`
+}
+
+// webURL is p's address on the blog's web site: the site's url and
+// baseurl before the post's path, or the path alone without a url.
+func webURL(snap *content.Snapshot, p *content.Post) string {
+	site := snap.Site()
+	return site.URL + site.BaseURL + snap.URL(p)
+}
+
+// findPost finds a post or page by what a reader may have at hand: its
+// slug, its address on the web site (whole, or the path: the address it
+// has now or one it had, an alias, or any address ending in its slug), or
+// its file's path in the blog (_posts/2020-12-26-name.md).
+func findPost(snap *content.Snapshot, arg string) (*content.Post, bool) {
+	if p, ok := snap.Post(arg); ok {
+		return p, true
+	}
+	if p, ok := snap.Page(arg); ok {
+		return p, true
+	}
+	if p, ok := snap.Link(strings.TrimPrefix(arg, "/")); ok {
+		return p, true
+	}
+	if !strings.Contains(arg, "/") {
+		return nil, false
+	}
+	site := snap.Site()
+	path := arg
+	if u, err := url.Parse(arg); err == nil && u.Host != "" {
+		path = u.Path
+	}
+	if site.BaseURL != "" {
+		path = strings.TrimPrefix(path, site.BaseURL)
+	}
+	want := addressKey(path)
+	if want == "" {
+		return nil, false
+	}
+	// Linear, on a miss only: 10,000 posts' paths take milliseconds.
+	for _, list := range [][]*content.Post{snap.Posts(), snap.Pages()} {
+		for _, p := range list {
+			if addressKey(snap.URL(p)) == want {
+				return p, true
+			}
+			for _, a := range p.Aliases {
+				if addressKey(strings.TrimPrefix(a, site.BaseURL)) == want {
+					return p, true
+				}
+			}
+		}
+	}
+	// An address of another shape (an older permalink pattern, another
+	// domain) usually still ends in the slug.
+	last := want[strings.LastIndexByte(want, '/')+1:]
+	if p, ok := snap.Post(last); ok {
+		return p, true
+	}
+	return snap.Page(last)
+}
+
+// addressKey makes the forms of one web path the same: without slashes at
+// either end, index.html or the .html extension ("/a/b/", "a/b.html",
+// "/a/b/index.html" are all "a/b"), and decoded (%E6%9C%BA is 机).
+func addressKey(path string) string {
+	if u, err := url.PathUnescape(path); err == nil {
+		path = u
+	}
+	path = strings.Trim(path, "/")
+	path = strings.TrimSuffix(path, "index.html")
+	path = strings.TrimSuffix(path, ".html")
+	return strings.Trim(path, "/")
 }
 
 // listTags prints the tags, most used first, with their post counts:
@@ -288,10 +363,7 @@ func readPost(c *commandContext) int {
 	default:
 		return c.usageError(fmt.Sprintf("--theme %q: want dark, light or plain", termsafe.Line(*themeName)))
 	}
-	p, found := c.snapshot.Post(args[0])
-	if !found {
-		p, found = c.snapshot.Page(args[0])
-	}
+	p, found := findPost(c.snapshot, args[0])
 	if !found {
 		c.notFound("post", args[0], slugs(c.snapshot), "ssh "+c.address+" ls")
 		return 1

@@ -250,8 +250,8 @@ func TestJSONShapes(t *testing.T) {
 		args []string
 		keys string // sorted, comma-separated
 	}{
-		{[]string{"ls", "--json"}, "author,categories,date,description,modified,slug,subtitle,tags,title"},
-		{[]string{"pages", "--json"}, "description,slug,title"},
+		{[]string{"ls", "--json"}, "author,categories,date,description,modified,slug,subtitle,tags,title,url"},
+		{[]string{"pages", "--json"}, "description,slug,title,url"},
 		{[]string{"tags", "--json"}, "count,name"},
 		{[]string{"books", "--json"}, "authors,link,note,original,post,publisher,rating,recommended,status,subtitle,tags,times,title,translators,year"},
 		{[]string{"papers", "--json"}, "authors,link,note,post,published,recommended,status,tags,title,topic,venue,year"},
@@ -399,4 +399,38 @@ func BenchmarkLargeBlog(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestReadFindsByAddress reads posts and pages by what a reader may have
+// at hand instead of the slug: the web address, its path, the file.
+func TestReadFindsByAddress(t *testing.T) {
+	t.Parallel()
+	snap := loadBlog(t, "commands-blog")
+	for arg, want := range map[string]string{
+		"https://example.com/posts/everything/":        "# Everything at once\n",
+		"/posts/everything":                            "# Everything at once\n",
+		"posts/everything/index.html":                  "# Everything at once\n",
+		"https://old.example.org/2024/everything.html": "# Everything at once\n",
+		"/about/":                         "# About\n",
+		"posts/2024-02-01-hello-world.md": "# Hello, world\n",
+		"https://example.com/posts/hello-world.html": "# Hello, world\n",
+	} {
+		out, errOut, status := runIn(t, snap, session{}, "read", arg)
+		if status != 0 || !strings.HasPrefix(out, want) {
+			t.Errorf("read %s: exit %d, %s%.40q", arg, status, errOut, out)
+		}
+		if link, ok := directLink(snap, []string{arg}); !ok || link.Closest != "" || !strings.Contains(want, snapTitle(snap, link.Slug)) {
+			t.Errorf("directLink(%q) = %+v, %v", arg, link, ok)
+		}
+	}
+	if _, errOut, status := runIn(t, snap, session{}, "read", "https://example.com/nothing/"); status != 1 || errOut == "" {
+		t.Errorf("read of an unknown address: exit %d, %q", status, errOut)
+	}
+}
+
+func snapTitle(snap *content.Snapshot, slug string) string {
+	if p, ok := findPost(snap, slug); ok {
+		return p.Title
+	}
+	return "\x00none"
 }
