@@ -60,6 +60,7 @@ var goldenScreens = []goldenScreen{
 	{"search-all", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"s", "needle", settleKey}},
 	{"search-all-hits", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"s", "needle", settleKey, "enter", "j"}},
 	{"search-all-open", func(testing.TB) *content.Snapshot { return testBlog() }, []string{"s", "needle", settleKey, "enter", "enter", "n"}},
+	{"search-all-zh", seedBlog, []string{"s", "数据库", settleKey}},
 	{"link-unknown", func(testing.TB) *content.Snapshot { return testBlog() }, []string{linkKey + "gama"}},
 	{"outline-jump", func(testing.TB) *content.Snapshot { return outlineBlog() }, []string{"enter", "o", "j", "j", "j", "enter"}},
 }

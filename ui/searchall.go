@@ -109,6 +109,7 @@ func (p *searchPage) focus() {
 		p.input = newInput(p.d, p.d.msgs.searchAllPrompt, p.w)
 		p.input.SetValue(p.query)
 		p.input.CursorEnd()
+		p.SetSize(p.w, p.h)
 	}
 }
 
@@ -158,7 +159,9 @@ func (p *searchPage) refresh(s *content.Snapshot) { p.snap = s }
 func (p *searchPage) SetSize(w, h int) {
 	p.w, p.h = w, h
 	if p.input != nil {
-		p.input.SetWidth(max(1, min(w, maxColumn)-ansi.StringWidth(p.d.msgs.searchAllPrompt)-1))
+		// Room on the right for the status ("searching…", "50 hits").
+		const room = 16
+		p.input.SetWidth(max(1, min(w, maxColumn)-ansi.StringWidth(p.d.msgs.searchAllPrompt)-1-room))
 	}
 	p.list.SetSize(w, max(1, h-2))
 }
