@@ -164,13 +164,12 @@ func (hashHeadings) Open(parent ast.Node, reader text.Reader, pc parser.Context)
 		return nil, parser.NoChildren // CommonMark's own heading parser takes it
 	}
 	start := segment.Start + pos + level
-	stop := segment.Stop
 	body := bytes.TrimRight(line[pos+level:], " \t\r\n")
 	// A closing sequence of hashes after a space goes, as in CommonMark.
 	if t := bytes.TrimRight(body, "#"); len(t) < len(body) && len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '\t') {
 		body = bytes.TrimRight(t, " \t")
 	}
-	stop = start + len(body)
+	stop := start + len(body)
 	node := ast.NewHeading(level)
 	node.Lines().Append(text.NewSegment(start, stop))
 	advanceLine(reader, line, segment)
