@@ -156,11 +156,12 @@ type Main struct {
 	Content  server.Content // the blog served: a folder read-only, or the store authors publish to
 	Authors  *server.Authors
 
-	srv       *server.Server
-	listener  net.Listener
-	serveErr  chan error
-	store     *store.Store // the open store, until Close closes it; nil when publishing is off
-	stopWatch func()       // stops the folder watcher (--watch) and waits for it
+	srv        *server.Server
+	listener   net.Listener
+	serveErr   chan error
+	store      *store.Store // the open store, until Close closes it; nil when publishing is off
+	stopWatch  func()       // stops the folder watcher (--watch) and waits for it
+	stopSearch func()       // stops indexing and releases the search index
 }
 
 // NewMain returns a Main with the default configuration, logging to stderr.
@@ -223,7 +224,13 @@ func (m *Main) Run(ctx context.Context) error {
 	for i, k := range keys {
 		signers[i] = k.Signer
 	}
+	find, stopSearch, err := m.startSearch(m.Content.Library())
+	if err != nil {
+		return err
+	}
+	m.stopSearch = stopSearch
 	srv, err := server.New(server.Config{
+		Search:      find,
 		HostSigners: signers,
 		Content:     m.Content,
 		Renderer:    render.New(renderCacheBytes),
@@ -314,6 +321,10 @@ func (m *Main) Close() error {
 	if m.stopWatch != nil {
 		m.stopWatch()
 		m.stopWatch = nil
+	}
+	if m.stopSearch != nil {
+		m.stopSearch()
+		m.stopSearch = nil
 	}
 	if m.store != nil {
 		if cerr := m.store.Close(); cerr != nil && err == nil {
