@@ -385,3 +385,32 @@ func TestLocalImagesFromSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// A post that is only an <iframe> (a chart, a player) is not empty: the
+// iframe, like <video>, <audio>, <embed> and <object>, is a line like an
+// image's, linked to its source; their fallback content does not show.
+func TestDialectMedia(t *testing.T) {
+	r := New(0)
+	for _, tt := range []struct{ md, want string }{
+		{"<iframe \n  id=\"chart\"\n  src=\"https://huangxuan.me/PL-chart/\"\n  frameborder=\"0\" \n  style=\"width: 100%\">\n</iframe>\n",
+			"▶ PL-chart[1]\n"},
+		{"<iframe src=\"https://huangxuan.me/PL-chart/\"></iframe>\n", "[1] https://huangxuan.me/PL-chart/"},
+		{"<iframe title=\"演示\" src=\"https://v.example/embed/1\"></iframe>\n", "▶ 演示[1]"},
+		{"<video controls>\n  <source src=\"/media/a.mp4\" type=\"video/mp4\">\n  Your browser does not support video.\n</video>\n", "▶ a.mp4[1]"},
+		{"<audio src=\"https://a.example/s.mp3\" aria-label=\"一首歌\" controls></audio>\n", "▶ 一首歌[1]"},
+		{"<embed src=\"/slides/x.pdf\">\n", "▶ x.pdf[1]"},
+		{"<object data=\"/d/y.svg\">fallback</object>\n", "▶ y.svg[1]"},
+		{"看 <iframe src=\"https://v.example/p\"></iframe> 这个\n", "看 ▶ p[1] 这个"},
+		{"看 <video controls><source src=\"/m/v.webm\">fallback</video> 这个\n", "看 ▶ v.webm[1] 这个"},
+	} {
+		out := renderPlain(t, r, tt.md, 80)
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("%q: output lacks %q:\n%s", tt.md, tt.want, out)
+		}
+		for _, bad := range []string{"support", "fallback", "<"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%q: output shows %q:\n%s", tt.md, bad, out)
+			}
+		}
+	}
+}

@@ -12,16 +12,24 @@ import (
 	"github.com/sshblog/sshblog/content/linebreak"
 )
 
-// imageMark starts the text that stands for an image.
-const imageMark = "🖼 "
+// imageMark starts the text that stands for an image, mediaMark the text
+// that stands for embedded media (an <iframe>, <video>, <audio>, <embed>
+// or <object>: a chart, a player, a slide deck), which a terminal cannot
+// show either.
+const (
+	imageMark = "🖼 "
+	mediaMark = "▶ "
+)
 
 // htmlPiece is a piece of what HTML shows: text, a forced line break, or
-// an image (src and its name: caption, alt text or file name).
+// an image or embedded media (src and its name: caption, title, alt text
+// or file name), shown as a line starting with mark.
 type htmlPiece struct {
 	text      string
 	br        bool
 	src, name string
 	image     bool
+	mark      string // imageMark or mediaMark, for an image
 }
 
 // htmlParagraphs returns the text an HTML fragment shows, as paragraphs of
@@ -59,6 +67,8 @@ type htmlText struct {
 	cur     []htmlPiece // the paragraph being built
 	skip    int         // depth inside elements whose content is not shown
 	fig     *figure
+	media   string // the name of a <video> or <audio> whose src is still to come (<source>)
+	inMedia bool   // inside a <video> or <audio> with no src yet
 	caption bool
 }
 
@@ -69,7 +79,31 @@ type figure struct {
 
 func (c *htmlText) start(tok html.Token, selfClosing bool) {
 	switch tok.Data {
-	case "script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg", "math":
+	case "iframe", "object", "video", "audio", "embed":
+		// Their content is a fallback for browsers without them; the
+		// media itself is a line like an image's, from its src (object's
+		// data) or, for video and audio, their first <source>.
+		if !selfClosing && tok.Data != "embed" { // embed is a void element
+			c.skip++
+		}
+		p, ok := mediaPiece(tok)
+		switch {
+		case ok:
+			c.flush()
+			c.paras = append(c.paras, []htmlPiece{p})
+		case tok.Data == "video" || tok.Data == "audio":
+			c.inMedia, c.media = !selfClosing, mediaName(tok)
+		}
+	case "source":
+		if c.inMedia {
+			c.inMedia = false
+			if p, ok := imagePiece(attr(tok, "src"), c.media, ""); ok {
+				p.mark = mediaMark
+				c.flush()
+				c.paras = append(c.paras, []htmlPiece{p})
+			}
+		}
+	case "script", "style", "template", "noscript", "head", "title", "svg", "math":
 		if !selfClosing {
 			c.skip++
 		}
@@ -104,9 +138,12 @@ func (c *htmlText) start(tok html.Token, selfClosing bool) {
 
 func (c *htmlText) end(tok html.Token) {
 	switch tok.Data {
-	case "script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg", "math":
+	case "script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg", "math", "video", "audio":
 		if c.skip > 0 {
 			c.skip--
+		}
+		if tok.Data == "video" || tok.Data == "audio" {
+			c.inMedia = false
 		}
 	case "figure":
 		if c.fig != nil {
@@ -211,6 +248,35 @@ func imagePiece(src, alt, caption string) (htmlPiece, bool) {
 	return htmlPiece{image: true, src: src, name: name}, true
 }
 
+// mediaPiece returns the line for an <iframe>, <video>, <audio>, <embed>
+// or <object> that names its source in an attribute (src; object's data):
+// named by its title, else its file name. ok is false when it has no
+// source there.
+func mediaPiece(tok html.Token) (htmlPiece, bool) {
+	src := attr(tok, "src")
+	if tok.Data == "object" {
+		src = attr(tok, "data")
+	}
+	if strings.TrimSpace(src) == "" {
+		return htmlPiece{}, false
+	}
+	p, ok := imagePiece(src, mediaName(tok), "")
+	if ok && p.name == "" {
+		p.name = src
+	}
+	p.mark = mediaMark
+	return p, ok
+}
+
+// mediaName is the name embedded media gives itself: its title, else its
+// aria-label.
+func mediaName(tok html.Token) string {
+	if t := collapseSpace(attr(tok, "title")); t != "" {
+		return t
+	}
+	return collapseSpace(attr(tok, "aria-label"))
+}
+
 func fileName(src string) string {
 	p := src
 	if u, err := url.Parse(src); err == nil {
@@ -252,7 +318,8 @@ func collapseSpace(s string) string {
 }
 
 // inlineHTML returns what an inline HTML tag shows: a line break for <br>,
-// an image for <img>, nothing for anything else.
+// an image for <img>, a media line for an <iframe> (and the like) with a
+// source, nothing for anything else.
 func inlineHTML(raw string) []htmlPiece {
 	z := html.NewTokenizer(strings.NewReader(raw))
 	var out []htmlPiece
@@ -272,6 +339,40 @@ func inlineHTML(raw string) []htmlPiece {
 			if p, ok := imagePiece(attr(tok, "src"), attr(tok, "alt"), ""); ok {
 				out = append(out, p)
 			}
+		case "iframe", "object", "video", "audio", "embed":
+			if p, ok := mediaPiece(tok); ok {
+				out = append(out, p)
+			}
+		case "source": // of a <video> or <audio>; <picture>'s have srcset
+			if p, ok := imagePiece(attr(tok, "src"), "", ""); ok {
+				p.mark = mediaMark
+				out = append(out, p)
+			}
 		}
 	}
+}
+
+// openMedia returns the name of the element raw opens when it is the start
+// tag of embedded media whose content is a fallback (iframe, object, video,
+// audio), else "".
+func openMedia(raw string) string {
+	z := html.NewTokenizer(strings.NewReader(raw))
+	if z.Next() != html.StartTagToken {
+		return ""
+	}
+	switch name, _ := z.TagName(); string(name) {
+	case "iframe", "object", "video", "audio":
+		return string(name)
+	}
+	return ""
+}
+
+// closes reports whether raw is the end tag of the element tag.
+func closes(raw, tag string) bool {
+	z := html.NewTokenizer(strings.NewReader(raw))
+	if z.Next() != html.EndTagToken {
+		return false
+	}
+	name, _ := z.TagName()
+	return string(name) == tag
 }

@@ -457,7 +457,19 @@ func spanTagLine(line []byte) bool {
 	if j == i || !(line[i] >= 'a' && line[i] <= 'z' || line[i] >= 'A' && line[i] <= 'Z') {
 		return false
 	}
-	return !blockTag(strings.ToLower(string(line[i:j])))
+	name := strings.ToLower(string(line[i:j]))
+	return !blockTag(name) && !mediaTag(name)
+}
+
+// mediaTag reports whether name is embedded media that kramdown, which
+// takes every element but its span-level ones for a block, reads as an
+// HTML block: a "<video controls>" line starts one, as "<div>" does.
+func mediaTag(name string) bool {
+	switch name {
+	case "video", "audio", "object", "embed":
+		return true
+	}
+	return false
 }
 
 // blockTag reports whether name starts an HTML block of types 1 or 6.

@@ -29,8 +29,10 @@
 //     itself, hyperlinked, kept apart from CJK text that follows it. Relative targets resolve against the site's url and
 //     baseurl, joined once.
 //   - Images are lines "🖼 name[n]"; HTML shows its text, <br> breaks the
-//     line, <figure> and <img> are image lines; entities are decoded except
-//     in code. An image the blog folder holds (content.Snapshot.HasImage)
+//     line, <figure> and <img> are image lines; <iframe>, <video>, <audio>,
+//     <embed> and <object> are lines "▶ name[n]" linked to their source
+//     (title, else file name), their fallback content unshown; entities are
+//     decoded except in code. An image the blog folder holds (content.Snapshot.HasImage)
 //     is the blog's own: its reference reads "[n] URL (images/a.png)", the
 //     path a web mirror serves it at, or "[n] images/a.png" on a site with
 //     no URL; another image's reference is its URL alone.

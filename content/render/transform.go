@@ -408,7 +408,7 @@ func (d *doc) pieces(at ast.Node, ps []htmlPiece) []ast.Node {
 		case p.br:
 			out = append(out, d.raw(string(linebreak.Break)))
 		case p.image:
-			out = append(out, d.imageLine(at, p.src, p.name)...)
+			out = append(out, d.imageLine(at, p.src, p.name, p.mark)...)
 		default:
 			out = append(out, d.synth(termsafe.String(p.text)))
 		}
@@ -417,13 +417,38 @@ func (d *doc) pieces(at ast.Node, ps []htmlPiece) []ast.Node {
 }
 
 func (d *doc) rawHTML(n *ast.RawHTML) {
-	var raw strings.Builder
-	for i := 0; i < n.Segments.Len(); i++ {
-		seg := n.Segments.At(i)
-		raw.Write(seg.Value(d.src))
-	}
 	p := n.Parent()
-	ps := inlineHTML(raw.String())
+	if p == nil {
+		return // the fallback of media before it (below)
+	}
+	raw := d.rawText(n)
+	ps := inlineHTML(raw)
+	if tag := openMedia(raw); tag != "" {
+		// The inline content up to the end tag is what a browser without
+		// the media shows: it goes, but for a <source> naming the media.
+		var inner strings.Builder
+		for c := n.NextSibling(); c != nil; {
+			next := c.NextSibling()
+			r, ok := c.(*ast.RawHTML)
+			if ok && closes(d.rawText(r), tag) {
+				p.RemoveChild(p, c)
+				break
+			}
+			if ok {
+				inner.WriteString(d.rawText(r))
+			}
+			p.RemoveChild(p, c)
+			c = next
+		}
+		if len(ps) == 0 {
+			for _, q := range inlineHTML(inner.String()) {
+				if q.mark == mediaMark {
+					ps = []htmlPiece{q}
+					break
+				}
+			}
+		}
+	}
 	if n.PreviousSibling() == nil && len(ps) > 0 && ps[0].br {
 		ps = ps[1:] // a break that starts a paragraph breaks nothing
 	}
@@ -431,6 +456,16 @@ func (d *doc) rawHTML(n *ast.RawHTML) {
 		p.InsertBefore(p, n, m)
 	}
 	p.RemoveChild(p, n)
+}
+
+// rawText returns the HTML n holds.
+func (d *doc) rawText(n *ast.RawHTML) string {
+	var raw strings.Builder
+	for i := 0; i < n.Segments.Len(); i++ {
+		seg := n.Segments.At(i)
+		raw.Write(seg.Value(d.src))
+	}
+	return raw.String()
 }
 
 // htmlBlock replaces an HTML block with paragraphs of the text it shows.
@@ -563,15 +598,19 @@ func (d *doc) image(n *ast.Image) {
 		nm = fileName(string(n.Destination))
 	}
 	p := n.Parent()
-	for _, m := range d.imageLine(p, string(n.Destination), nm) {
+	for _, m := range d.imageLine(p, string(n.Destination), nm, imageMark) {
 		p.InsertBefore(p, n, m)
 	}
 	p.RemoveChild(p, n)
 }
 
-// imageLine returns the nodes of an image line for src named name.
-func (d *doc) imageLine(parent ast.Node, src, name string) []ast.Node {
-	label := d.synth(imageMark + termsafe.String(name))
+// imageLine returns the nodes of an image line for src named name, the
+// line starting with mark (imageMark when empty).
+func (d *doc) imageLine(parent ast.Node, src, name, mark string) []ast.Node {
+	if mark == "" {
+		mark = imageMark
+	}
+	label := d.synth(mark + termsafe.String(name))
 	u := d.target(src)
 	local := d.root.local(src)
 	if local == "" || d.isLoc == nil || !d.isLoc(local) {
@@ -585,17 +624,17 @@ func (d *doc) imageLine(parent ast.Node, src, name string) []ast.Node {
 		// its path in the blog, where a web mirror serves it.
 		return []ast.Node{label, d.synth("[" + strconv.Itoa(d.ref("\x00"+local)) + "]")}
 	}
-	mark := "[" + strconv.Itoa(d.ref(u)) + "]"
+	refMark := "[" + strconv.Itoa(d.ref(u)) + "]"
 	if local != "" {
 		d.refs[d.refNum[u]-1] = u + "\x00" + local
 	}
 	if inTable(parent) {
-		return []ast.Node{label, d.synth(mark)}
+		return []ast.Node{label, d.synth(refMark)}
 	}
 	l := ast.NewLink()
 	l.Destination = []byte(u)
 	l.AppendChild(l, label)
-	return []ast.Node{l, d.synth(mark)}
+	return []ast.Node{l, d.synth(refMark)}
 }
 
 // ial removes a kramdown attribute list, and the paragraph it leaves empty.
