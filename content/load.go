@@ -140,7 +140,12 @@ func isPagePath(path string) bool {
 // blog: the files it does not use (a Jekyll repository's layouts, Gemfile,
 // ...) and the front matter keys it does not use.
 func Load(fsys fs.FS, revision string) (*Snapshot, error) {
-	b, problems, err := load(fsys)
+	return loadSnapshot(fsys, revision, nil)
+}
+
+// loadSnapshot is Load, with the parse caches of LoadCached (nil: none).
+func loadSnapshot(fsys fs.FS, revision string, caches *docCaches) (*Snapshot, error) {
+	b, problems, err := load(fsys, caches)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +162,7 @@ func Load(fsys fs.FS, revision string) (*Snapshot, error) {
 // blog is fine. A file that cannot be read is a problem too, its message
 // naming the file.
 func Check(fsys fs.FS) []Problem {
-	b, problems, err := load(fsys)
+	b, problems, err := load(fsys, nil)
 	if err != nil {
 		problems = append(problems, Problem{Message: termsafe.Line(err.Error())})
 	} else {
@@ -182,8 +187,9 @@ type blog struct {
 	images   map[string]struct{} // served image files, by site path (see imagePaths)
 }
 
-// load reads and checks everything; problems come back tidied.
-func load(fsys fs.FS) (*blog, []Problem, error) {
+// load reads and checks everything; problems come back tidied. caches
+// (nil: none) spare parsing posts and pages parsed before.
+func load(fsys fs.FS, caches *docCaches) (*blog, []Problem, error) {
 	files, problems, err := walk(fsys)
 	if err != nil {
 		return nil, nil, err
@@ -207,14 +213,14 @@ func load(fsys fs.FS) (*blog, []Problem, error) {
 
 	unused := make(map[string]int) // front matter key -> files using it
 	var notTaken []string          // candidate pages that are not pages
-	posts, ps, err := parseDocs(fsys, bundled(files[FilePost]), FilePost, unused)
+	posts, ps, err := parseDocs(fsys, bundled(files[FilePost]), FilePost, unused, caches)
 	if err != nil {
 		return nil, nil, err
 	}
 	problems = append(problems, ps...)
 	b.posts, ps = distinctSlugs(posts)
 	problems = append(problems, ps...)
-	pages, ps, err := parseDocs(fsys, files[FilePage], FilePage, unused)
+	pages, ps, err := parseDocs(fsys, files[FilePage], FilePage, unused, caches)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -303,8 +309,14 @@ func load(fsys fs.FS) (*blog, []Problem, error) {
 // parseDocs reads and parses the posts or pages (kind) at names, counting
 // the front matter keys they do not use in unused. Files are parsed on
 // every core (parsing is most of a large blog's start-up); the result is
-// in the order of names whatever the scheduling.
-func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int) ([]*Post, []Problem, error) {
+// in the order of names whatever the scheduling. With caches, and fsys a
+// FileIDer, a file parsed before is neither read nor parsed again, and
+// every parse is recorded in caches.fresh.
+func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int, caches *docCaches) ([]*Post, []Problem, error) {
+	ider, _ := fsys.(FileIDer)
+	if caches == nil {
+		ider = nil
+	}
 	type result struct {
 		post     *Post
 		problems []Problem
@@ -322,12 +334,31 @@ func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int)
 					return
 				}
 				name := names[i]
+				var id string
+				if ider != nil {
+					id, _ = ider.FileID(name)
+				}
+				if id != "" && caches.old != nil {
+					if r, ok := caches.old.take(name, id); ok {
+						p := r.Post
+						caches.fresh.put(name, id, p, r.Problems, r.Unused)
+						if p != nil {
+							p.src = bodySource{fsys: fsys, name: name}
+						}
+						results[i] = result{post: p, problems: r.Problems, unused: r.Unused}
+						continue
+					}
+				}
 				data, err := fs.ReadFile(fsys, name)
 				if err != nil {
 					results[i].err = fmt.Errorf("load %s %s: %w", kind, name, err)
 					continue
 				}
 				p, ps, keys := parseDoc(name, data, kind)
+				if id != "" {
+					caches.fresh.put(name, id, p, ps, keys)
+					caches.fresh.parsed.Add(1)
+				}
 				if p != nil {
 					p.src = bodySource{fsys: fsys, name: name}
 				}

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,4 +63,64 @@ func readProblems(repoDir, commit string) ([]content.Problem, bool) {
 		return nil, false
 	}
 	return problems, true
+}
+
+// docCacheName names the file of the parse cache (content.DocCache) of the
+// posts and pages Open last loaded, valid for this program's build only.
+const docCacheName = "docs.gob"
+
+// buildVersion names this program's build for the parse cache, which
+// another build (that may parse differently) must not use: the
+// executable's path, size and time.
+func buildVersion() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d %d", exe, info.Size(), info.ModTime().UnixNano())
+}
+
+// readDocCache returns the parse cache Open wrote last, or nil when there
+// is none this build can use.
+func (s *Store) readDocCache() *content.DocCache {
+	v := buildVersion()
+	if v == "" {
+		return nil
+	}
+	f, err := os.Open(filepath.Join(s.dir, cacheDirName, docCacheName))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	c, err := content.ReadDocCache(bufio.NewReader(f), v)
+	if err != nil {
+		s.log.Info("parsing every post: the parse cache is not usable", "err", err)
+		return nil
+	}
+	return c
+}
+
+// writeDocCache replaces the parse cache with c. Failing only costs the
+// next start time, so it is logged, not returned.
+func (s *Store) writeDocCache(c *content.DocCache) {
+	v := buildVersion()
+	if v == "" {
+		return
+	}
+	var buf bytes.Buffer
+	err := c.WriteTo(&buf, v)
+	dir := filepath.Join(s.dir, cacheDirName)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err == nil {
+		err = writeFileAtomic(filepath.Join(dir, docCacheName), buf.Bytes(), 0o600)
+	}
+	if err != nil {
+		s.log.Warn("write the parse cache", "err", err)
+	}
 }

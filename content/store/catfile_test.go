@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -101,5 +103,62 @@ func TestCatFileRestartsWhenKilled(t *testing.T) {
 	}
 	if s.repo.batch.cmd != nil {
 		t.Fatal("close left the process")
+	}
+}
+
+// A restart takes the posts it parsed before from the parse cache: the
+// second Open writes it, the third reads it and writes nothing, and all
+// three serve the same blog; a broken cache only costs a full load.
+func TestRestartUsesTheParseCache(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "blog.git")
+	cacheFile := filepath.Join(dir, cacheDirName, docCacheName)
+	open := func() *Store {
+		t.Helper()
+		s, err := Open(context.Background(), dir, testBlog(), Options{SeedName: "the test blog"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	var want map[string]string // the bodies, by slug
+	same := func(a, b *Store) {
+		t.Helper()
+		pa, pb := a.Snapshot().Posts(), b.Snapshot().Posts()
+		if len(pa) != len(pb) || !reflect.DeepEqual(a.Snapshot().Warnings(), b.Snapshot().Warnings()) {
+			t.Fatalf("%d and %d posts, problems %v and %v", len(pa), len(pb), a.Snapshot().Warnings(), b.Snapshot().Warnings())
+		}
+		for i := range pa {
+			if pa[i].Slug != pb[i].Slug || pa[i].Title != pb[i].Title || pa[i].Hash != pb[i].Hash || pb[i].Markdown() != want[pa[i].Slug] {
+				t.Fatalf("post %d: %+v and %+v", i, pa[i], pb[i])
+			}
+		}
+	}
+	seeded := open()
+	want = bodies(t, seeded)
+	seeded.Close()
+	parsed := open()
+	same(seeded, parsed)
+	parsed.Close()
+	before, err := os.Stat(cacheFile)
+	if err != nil {
+		t.Fatalf("no parse cache after a restart: %v", err)
+	}
+	cached := open()
+	same(seeded, cached)
+	after, err := os.Stat(cacheFile)
+	if err != nil || !os.SameFile(before, after) {
+		t.Fatalf("a restart on a full cache wrote it again (%v)", err)
+	}
+	cached.Close()
+
+	if err := os.WriteFile(cacheFile, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	repaired := open()
+	same(seeded, repaired)
+	if after, err := os.Stat(cacheFile); err != nil || after.Size() == int64(len("garbage")) {
+		t.Fatalf("a broken cache was not written again (%v)", err)
 	}
 }

@@ -140,7 +140,7 @@ func ValidatePush(ctx context.Context, repoDir string, updates []RefUpdate, envi
 // the push introduces. Images that old already has, unchanged, were
 // checked when they were published and are not read again.
 func validateCommit(ctx context.Context, r *repo, rules upload.Rules, old, commit string) ([]content.Problem, error) {
-	tree, err := readTree(ctx, r, commit, nil)
+	tree, err := readTree(ctx, r, commit, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the pushed tree: %w", err)
 	}
@@ -403,7 +403,7 @@ func publishedProblems(ctx context.Context, r *repo, commit string) ([]content.P
 	if problems, ok := readProblems(r.dir, commit); ok {
 		return problems, nil
 	}
-	tree, err := readTree(ctx, r, commit, nil)
+	tree, err := readTree(ctx, r, commit, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read the published tree: %w", err)
 	}

@@ -105,7 +105,7 @@ func (s *Store) Rollback(ctx context.Context, rev string, author Author) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	old, err := readTree(ctx, s.repo, commit, base)
+	old, err := readTree(ctx, s.repo, commit, base, nil)
 	if err != nil {
 		return Result{}, fmt.Errorf("roll back to %s: %w", rev, err)
 	}

@@ -204,7 +204,7 @@ func (s *Store) open(ctx context.Context, seed fs.FS, opts Options) error {
 	if seeded != nil && seeded.commit == commit {
 		// The seed was validated and loaded as it was published.
 		st = seeded
-	} else if st, err = s.loadState(ctx, commit, nil); err != nil {
+	} else if st, err = s.loadCached(ctx, commit); err != nil {
 		return fmt.Errorf("open blog store %s: load main %s: %w", s.dir, short(commit), err)
 	}
 	if err := s.ensureRecorded(ctx, st); err != nil {
@@ -454,11 +454,39 @@ func readSeed(seed fs.FS) (map[string]*blob, error) {
 // loadState reads commit's files and loads its snapshot. Blobs already in
 // memory in prev (the previous state) are reused, not read again.
 func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*state, error) {
-	tree, err := readTree(ctx, s.repo, commit, prev)
+	tree, err := readTree(ctx, s.repo, commit, prev, nil)
 	if err != nil {
 		return nil, err
 	}
 	snap, err := content.Load(tree, commit)
+	return s.finishState(commit, tree, snap, err)
+}
+
+// loadCached is loadState for Open: the posts and pages the parse cache
+// (readDocCache) knows are neither read from git nor parsed again, which
+// is most of a restart's work (a 7,000-post blog: 1.5 s reading its 78 MB
+// of posts and 1 s parsing them on a loaded 2-core machine). The cache is
+// written again when it missed any.
+func (s *Store) loadCached(ctx context.Context, commit string) (*state, error) {
+	old := s.readDocCache()
+	tree, err := readTree(ctx, s.repo, commit, nil, old)
+	if err != nil {
+		return nil, err
+	}
+	known := 0
+	if old != nil {
+		known = old.Len()
+	}
+	snap, fresh, err := content.LoadCached(tree, commit, old) // uses old up
+	st, err := s.finishState(commit, tree, snap, err)
+	if st != nil && (old == nil || fresh.Parsed() > 0 || fresh.Len() != known) {
+		s.writeDocCache(fresh)
+	}
+	return st, err
+}
+
+// finishState makes the state of a loaded tree, its contents dropped.
+func (s *Store) finishState(commit string, tree *Tree, snap *content.Snapshot, err error) (*state, error) {
 	if snap == nil {
 		return nil, err
 	}
@@ -469,8 +497,9 @@ func (s *Store) loadState(ctx context.Context, commit string, prev *state) (*sta
 }
 
 // readTree reads the files of commit as a Tree, holding the text the blog
-// reads in memory. Blobs of prev's tree are reused.
-func readTree(ctx context.Context, r *repo, commit string, prev *state) (*Tree, error) {
+// reads in memory, but the posts and pages cached knows (nil: none), which
+// are not read. Blobs of prev's tree are reused.
+func readTree(ctx context.Context, r *repo, commit string, prev *state, cached *content.DocCache) (*Tree, error) {
 	entries, err := r.lsTree(ctx, commit)
 	if err != nil {
 		return nil, err
@@ -497,7 +526,8 @@ func readTree(ctx context.Context, r *repo, commit string, prev *state) (*Tree, 
 		switch k := known[e.oid]; {
 		case k != nil && k.mode == e.mode && (k.data != nil || !upload.IsText(e.path)):
 			b = k
-		case (e.mode == modeFile || e.mode == modeExecutable) && upload.IsText(e.path):
+		case (e.mode == modeFile || e.mode == modeExecutable) && upload.IsText(e.path) &&
+			(cached == nil || !cached.Has(e.path, e.oid)):
 			need = append(need, e.oid)
 			fresh = append(fresh, b)
 		}

@@ -85,6 +85,16 @@ func newTree(r *repo, revision string, t time.Time, files map[string]*blob) *Tre
 // Revision returns the commit this tree is the state of ("" for a candidate).
 func (t *Tree) Revision() string { return t.revision }
 
+// FileID returns the git blob id of the named file, for content.LoadCached;
+// false for a file not yet written to git. It implements content.FileIDer.
+func (t *Tree) FileID(name string) (string, bool) {
+	b, ok := t.files[name]
+	if !ok || b.oid == "" {
+		return "", false
+	}
+	return b.oid, true
+}
+
 // Open opens the named file or folder.
 func (t *Tree) Open(name string) (fs.File, error) {
 	if !fs.ValidPath(name) {
