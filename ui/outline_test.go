@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
+	"github.com/sshblog/sshblog/content/theme"
 )
 
 // outlineBody is a long post with headings at three levels, a table of
@@ -124,4 +126,39 @@ func TestOutlineNoHeadings(t *testing.T) {
 	if _, ok := d.m.top().(*reader); !ok {
 		t.Fatal("q in the outline does not go back to the reader")
 	}
+}
+
+// countingOutliner is a wrapRenderer with an Outline that counts its calls
+// and may fail.
+type countingOutliner struct {
+	wrapRenderer
+	calls int
+	fail  bool
+}
+
+func (o *countingOutliner) Outline(_ *content.Snapshot, p *content.Post, width int, _ theme.Theme) ([]render.Heading, error) {
+	o.calls++
+	if o.fail {
+		return nil, errors.New("no outline")
+	}
+	return []render.Heading{{Level: 2, Text: "From the outliner", Line: 3}}, nil
+}
+
+func TestOutlineOncePerRenderingAndFallback(t *testing.T) {
+	o := &countingOutliner{}
+	cache := NewCache()
+	for range 3 { // three sessions reading the same rendering
+		d := newDriver(t, Options{Snapshot: outlineBlog(), Renderer: o, Cache: cache, Width: 80, Height: 24})
+		d.keys("enter", "o")
+		d.mustContain("From the outliner")
+		d.keys("esc", "o")
+	}
+	if o.calls != 1 {
+		t.Fatalf("Outline called %d times for one rendering", o.calls)
+	}
+	f := &countingOutliner{fail: true}
+	d := newDriver(t, Options{Snapshot: outlineBlog(), Renderer: f, Width: 80, Height: 24})
+	d.keys("enter", "o")
+	d.mustContain("Part 1 第1部分", "Detail 12")
+	d.mustNotContain("From the outliner")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/linebreak"
+	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/theme"
 )
 
@@ -42,6 +43,8 @@ type text struct {
 	lines     []string
 	indexOnce sync.Once
 	index     *searchIndex
+	outOnce   sync.Once
+	outline   []render.Heading // set by the first outline asked of it
 }
 
 // newText splits out into the lines the reader shows.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -86,6 +87,35 @@ func TestOutline(t *testing.T) {
 					t.Errorf("%s %d: the code line was taken for a heading", th, width)
 				}
 			}
+		}
+	}
+}
+
+// BenchmarkOutline measures the outline of a long post (60 headings, 20
+// footnotes, 1,200 paragraphs) whose rendering is cached, as the reader's o
+// key asks for it.
+func BenchmarkOutline(b *testing.B) {
+	var md strings.Builder
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&md, "## Section %d 第%d节\n\n", i, i)
+		for j := 0; j < 20; j++ {
+			fmt.Fprintf(&md, "Paragraph %d of section %d: 一些中文 and some English words to wrap.[^%d]\n\n", j, i, i%20+1)
+		}
+	}
+	for n := 1; n <= 20; n++ {
+		fmt.Fprintf(&md, "[^%d]: Note %d.\n", n, n)
+	}
+	p := &content.Post{Slug: "long", Body: md.String()}
+	s := content.NewSnapshot(content.Site{}, []*content.Post{p}, nil, nil, nil, "")
+	r := New(64 << 20)
+	if _, err := r.Render(s, p, 80, theme.Dark); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		hs, err := r.Outline(s, p, 80, theme.Dark)
+		if err != nil || len(hs) != 80 {
+			b.Fatalf("%d entries, %v", len(hs), err)
 		}
 	}
 }
