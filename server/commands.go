@@ -52,6 +52,7 @@ type command struct {
 type commandContext struct {
 	name     string   // the command as typed (an alias too)
 	args     []string // after the command name
+	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
 	snapshot *content.Snapshot
@@ -122,6 +123,7 @@ func (s *Server) routeCommands(next ssh.Handler) ssh.Handler {
 		}
 		address := clientAddress(sess.LocalAddr())
 		c := &commandContext{
+			stdin:     sess,
 			stdout:    sess,
 			stderr:    sess.Stderr(),
 			snapshot:  snap,
@@ -187,6 +189,9 @@ func runCommand(c *commandContext, args []string) int {
 		return welcome(c)
 	}
 	c.name, c.args = args[0], args[1:]
+	if c.name == "-h" || c.name == "--help" { // ssh HOST --help
+		c.name = "help"
+	}
 	if cmd, ok := c.lookup(c.name); ok {
 		return cmd.run(c)
 	}

@@ -340,14 +340,15 @@ type tagJSON struct {
 const maxWidth = 4096
 
 // readPost prints a post or a page. With a PTY it is styled for the
-// client's terminal (TERM, COLORTERM, NO_COLOR) and wrapped to its width;
+// client's terminal (TERM, COLORTERM, NO_COLOR, its background colour)
+// and wrapped to its width;
 // piped it is plain text (see plainText), one line per paragraph unless
 // --width says otherwise; --raw prints the Markdown as published.
 func readPost(c *commandContext) int {
 	fs := c.flagSet()
 	width := fs.Int("width", 0, "wrap lines at `N` columns; 0: never (default: the terminal's width, or 0 when piped)")
 	raw := fs.Bool("raw", false, "print the Markdown as published")
-	themeName := fs.String("theme", "", "`T` is dark or light, for the terminal's background, or plain (default dark; plain when NO_COLOR is set)")
+	themeName := fs.String("theme", "", "`T` is dark or light, for the terminal's background, or plain (default: the terminal's background, as it says; plain when NO_COLOR is set)")
 	args, status, ok := c.parseArgs(fs, 1, 1)
 	if !ok {
 		return status
@@ -384,10 +385,13 @@ func readPost(c *commandContext) int {
 	if w == 0 || w > maxWidth {
 		w = maxWidth
 	}
-	if !styled {
+	switch {
+	case !styled:
 		th = theme.Plain
-	} else if th == "" {
-		th = theme.Dark
+	case th == "":
+		if th = askBackground(c.stdin, c.stdout, backgroundWait); th == "" {
+			th = theme.Dark
+		}
 	}
 	body, err := c.renderer.Render(c.snapshot, p, w, th)
 	if err != nil {

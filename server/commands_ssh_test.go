@@ -163,6 +163,11 @@ func TestDirectLinksThroughOpenSSHInTmux(t *testing.T) {
 	waitFor(unknown, "helo-world", "hello-world", "Everything at once")
 
 	// A command with a terminal runs as a command, styled, and exits.
+	// It asks tmux for its background first: the answer is read, never
+	// left on the screen or to the shell.
 	read := open("read", "about")
 	waitFor(read, "About this blog.", "[ssh exited: 0]")
+	if screen := read.Capture(t); strings.Contains(screen, "rgb:") || strings.Contains(screen, "11;") || strings.Contains(screen, "?") {
+		t.Errorf("the terminal's answers show:\n%s", screen)
+	}
 }

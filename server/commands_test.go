@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"runtime/debug"
@@ -18,6 +19,7 @@ import (
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/sample"
+	"github.com/sshblog/sshblog/content/theme"
 	"github.com/sshblog/sshblog/ui"
 )
 
@@ -65,6 +67,7 @@ type session struct {
 	environ []string
 	author  bool
 	search  ui.Searcher
+	answer  string // what the terminal answers to queries; "" is a DA1 answer alone
 }
 
 // runIn runs a command line in process and returns its stdout, stderr and
@@ -72,7 +75,12 @@ type session struct {
 func runIn(t testing.TB, snap *content.Snapshot, s session, args ...string) (string, string, int) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
+	answer := s.answer
+	if answer == "" {
+		answer = "\x1b[?62;22c"
+	}
 	c := &commandContext{
+		stdin:    strings.NewReader(answer),
 		stdout:   &stdout,
 		stderr:   &stderr,
 		snapshot: snap,
@@ -140,6 +148,7 @@ func TestCommandGoldens(t *testing.T) {
 		{"commands-blog", []string{"read", "everything"}, session{}},
 		{"commands-blog", []string{"read", "everything", "--width", "40"}, session{}},
 		{"commands-blog", []string{"read", "everything"}, terminal},
+		{"commands-blog", []string{"read", "about"}, session{pty: true, term: "xterm-256color", width: 80, answer: "\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;22c"}},
 		{"commands-blog", []string{"read", "everything"}, session{pty: true, term: "xterm-256color", width: 80, environ: []string{"NO_COLOR=1"}}},
 		{"commands-blog", []string{"read", "about"}, session{}},
 		{"commands-blog", []string{"books"}, session{}},
@@ -161,6 +170,8 @@ func TestCommandGoldens(t *testing.T) {
 			name += " (with search)"
 		case tc.s.author:
 			name += " (author)"
+		case tc.s.answer != "":
+			name += " (light terminal)"
 		case slices.Contains(tc.s.environ, "NO_COLOR=1"):
 			name += " (NO_COLOR)"
 		case tc.s.pty:
@@ -238,6 +249,12 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			if status != 0 || errOut != "" || !strings.HasPrefix(out, "Usage: ssh "+testAddress+" "+cmd.name) {
 				t.Errorf("%q: exit %d, stderr %q, stdout:\n%s", args, status, errOut, out)
 			}
+		}
+	}
+	for _, flag := range []string{"--help", "-h"} {
+		out, errOut, status := runIn(t, snap, s, flag)
+		if status != 0 || errOut != "" || !strings.HasPrefix(out, "Usage: ssh "+testAddress+" COMMAND") {
+			t.Errorf("%s: exit %d, stderr %q, stdout:\n%s", flag, status, errOut, out)
 		}
 	}
 }
@@ -433,4 +450,29 @@ func snapTitle(snap *content.Snapshot, slug string) string {
 		return p.Title
 	}
 	return "\x00none"
+}
+
+func TestAskBackground(t *testing.T) {
+	t.Parallel()
+	for answer, want := range map[string]theme.Theme{
+		"\x1b]11;rgb:ffff/ffff/ffff\x07\x1b[?62;22c": theme.Light,
+		"\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?1;2c": theme.Dark,
+		"\x1b]11;rgb:fdfd/f6f6/e3e3\x1b\\\x1b[?6c":   theme.Light, // Solarized light
+		"\x1b[?62;22c": "", // no colour: the terminal does not know OSC 11
+		"":             "", // stdin ends
+	} {
+		var out bytes.Buffer
+		if got := askBackground(strings.NewReader(answer), &out, time.Minute); got != want {
+			t.Errorf("answer %q: theme %q, want %q", answer, got, want)
+		}
+		if out.String() != "\x1b]11;?\x07\x1b[c" {
+			t.Errorf("asked %q", out.String())
+		}
+	}
+	// A terminal that never answers: the wait ends it.
+	r, w := io.Pipe()
+	defer w.Close()
+	if got := askBackground(r, io.Discard, 10*time.Millisecond); got != "" {
+		t.Errorf("no answer: theme %q", got)
+	}
 }
