@@ -446,7 +446,8 @@ func postHeader(p *content.Post) string {
 // screen reader or grep: no escape sequence at all (the plain theme has
 // none; any left would be removed), no document margin, no trailing
 // spaces, and words for the renderer's decorative glyphs where they start
-// a line: "- " for a list bullet, "Image: " for the picture glyph, and no
+// a line: "- " for a list bullet, "Image: " for the picture glyph,
+// "Media: " for a video's or other embedded media's, and no
 // "↪" before a code line's continuation. It is done here, on the output,
 // because the renderer's plain theme also serves the terminal UI, where
 // the glyphs belong.
@@ -484,6 +485,7 @@ func plainText(s string) string {
 var plainGlyphs = [][2]string{
 	{"• ", "- "},
 	{"🖼 ", "Image: "},
+	{"▶ ", "Media: "},
 	{"↪", ""},
 }
 

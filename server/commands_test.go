@@ -336,7 +336,7 @@ func TestPlainReadHasNoEscapes(t *testing.T) {
 				if i := strings.IndexRune(out, '\x1b'); i >= 0 {
 					t.Errorf("read %s (%+v) has an escape byte at %d:\n%q", p.Slug, s, i, out[max(0, i-40):min(len(out), i+40)])
 				}
-				for _, glyph := range []string{"• ", "🖼", "↪"} {
+				for _, glyph := range []string{"• ", "🖼", "↪", "▶"} {
 					if strings.Contains(out, glyph) {
 						t.Errorf("read %s (%+v) has the glyph %q", p.Slug, s, glyph)
 					}
