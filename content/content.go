@@ -54,22 +54,23 @@ import (
 
 // Site is the blog-wide configuration from site.yaml (or Jekyll's
 // _config.yml, or Hugo's hugo.toml / config.toml / config.yaml). The whole
-// parsed file, for Liquid's site.*, is Snapshot.SiteConfig.
+// parsed file, for Liquid's site.*, is Snapshot.SiteConfig. Its keys are
+// named in one place, siteFields, which decodes them by hand.
 type Site struct {
-	Title       string `yaml:"title"`
-	Description string `yaml:"description"`
-	Author      string `yaml:"author"`
+	Title       string
+	Description string
+	Author      string
 	// URL is the web site's origin, absolute and without a path or a
 	// trailing slash: "https://gaocegege.com". Whichever of url and
 	// baseurl is an absolute URL gives it (some themes swap the two);
 	// a path in it moves to BaseURL.
-	URL string `yaml:"url"`
+	URL string
 	// BaseURL is the path the blog lives under on that origin, "" or
 	// "/Blog" (leading slash, no trailing one). URL + BaseURL + "/about/"
 	// is a page's address.
-	BaseURL  string `yaml:"baseurl"`
-	Language string `yaml:"language"` // BCP 47, e.g. "zh-CN"; "" means "en"
-	License  string `yaml:"license"`
+	BaseURL  string
+	Language string // BCP 47, e.g. "zh-CN"; "" means "en"
+	License  string
 }
 
 // Post is one blog post, or one page (Snapshot.Pages). All text fields are
@@ -107,7 +108,7 @@ type Post struct {
 	Featured     bool      //
 	Draft        bool      // drafts are never listed
 	// Body is the Markdown after the front matter when the post was
-	// built in memory (ParsePost, or by hand). Load leaves it empty, so a
+	// built in memory (by hand, or by the tests' parsePost). Load leaves it empty, so a
 	// snapshot of 10,000 posts holds their metadata only, and keeps where
 	// to read it: use Markdown, which works for both.
 	Body     string
@@ -119,41 +120,43 @@ type Post struct {
 	lead  string            // Lead, worked out at load
 }
 
-// Book is one entry of the author's reading log (books.yaml).
+// Book is one entry of the author's reading log (books.yaml). Its keys are
+// named in one place, bookFields, which decodes them by hand.
 type Book struct {
-	Title       string   `yaml:"title"`
-	Subtitle    string   `yaml:"subtitle,omitempty"`
-	Original    string   `yaml:"original,omitempty"` // title in the original language, for a translation
-	Authors     []string `yaml:"authors,omitempty"`
-	Translators []string `yaml:"translators,omitempty"`
-	Publisher   string   `yaml:"publisher,omitempty"`
-	Year        int      `yaml:"year,omitempty"`   // year the author read it
-	Status      string   `yaml:"status,omitempty"` // "read", "reading", "reread", "want", "abandoned"
-	Times       int      `yaml:"times,omitempty"`  // how many times read, when known (0 = unknown)
-	Rating      int      `yaml:"rating,omitempty"` // 0-5, 0 = unrated
-	Recommended bool     `yaml:"recommended,omitempty"`
-	Tags        []string `yaml:"tags,omitempty"`
-	Note        string   `yaml:"note,omitempty"`
-	Link        string   `yaml:"link,omitempty"`
-	Post        string   `yaml:"post,omitempty"` // slug of the post that mentions it
-	Line        int      `yaml:"-"`              // line in books.yaml, for error messages
+	Title       string
+	Subtitle    string
+	Original    string // title in the original language, for a translation
+	Authors     []string
+	Translators []string
+	Publisher   string
+	Year        int    // year the author read it
+	Status      string // "read", "reading", "reread", "want", "abandoned"
+	Times       int    // how many times read, when known (0 = unknown)
+	Rating      int    // 0-5, 0 = unrated
+	Recommended bool
+	Tags        []string
+	Note        string
+	Link        string
+	Post        string // slug of the post that mentions it
+	Line        int    // line in books.yaml, for error messages
 }
 
-// Paper is one entry of the author's paper list (papers.yaml).
+// Paper is one entry of the author's paper list (papers.yaml). Its keys
+// are named in one place, paperFields, which decodes them by hand.
 type Paper struct {
-	Title       string   `yaml:"title"`
-	Authors     []string `yaml:"authors,omitempty"`
-	Venue       string   `yaml:"venue,omitempty"`     // e.g. "KDD'10"
-	Published   int      `yaml:"published,omitempty"` // publication year
-	Year        int      `yaml:"year,omitempty"`      // year the author read it
-	Status      string   `yaml:"status,omitempty"`    // "read", "reading", "want"
-	Recommended bool     `yaml:"recommended,omitempty"`
-	Topic       string   `yaml:"topic,omitempty"` // one line: what it is about
-	Tags        []string `yaml:"tags,omitempty"`
-	Note        string   `yaml:"note,omitempty"`
-	Link        string   `yaml:"link,omitempty"`
-	Post        string   `yaml:"post,omitempty"` // slug of the post that mentions it
-	Line        int      `yaml:"-"`              // line in papers.yaml, for error messages
+	Title       string
+	Authors     []string
+	Venue       string // e.g. "KDD'10"
+	Published   int    // publication year
+	Year        int    // year the author read it
+	Status      string // "read", "reading", "want"
+	Recommended bool
+	Topic       string // one line: what it is about
+	Tags        []string
+	Note        string
+	Link        string
+	Post        string // slug of the post that mentions it
+	Line        int    // line in papers.yaml, for error messages
 }
 
 // Tag is a tag with the number of listed posts carrying it.

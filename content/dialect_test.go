@@ -210,7 +210,7 @@ func TestSiteAddress(t *testing.T) {
 
 // TestTitlesAreText checks that HTML in one-line fields shows as text.
 func TestTitlesAreText(t *testing.T) {
-	p, problems := ParsePost("_posts/2020-01-01-x.md", []byte("---\ntitle: \"<code>foo</code> bar &amp; baz\"\n"+
+	p, problems := parsePost("_posts/2020-01-01-x.md", []byte("---\ntitle: \"<code>foo</code> bar &amp; baz\"\n"+
 		"subtitle: \"a <b>bold</b>   move\"\ndescription: \"1 < 2 &lt; 3\"\n---\n"))
 	if len(problems) > 0 {
 		t.Fatalf("problems: %s", list(problems))
@@ -293,7 +293,7 @@ func TestLiquidContract(t *testing.T) {
 // TestInvalidFrontMatterIsReadLineByLine: an unquoted colon in a title
 // breaks YAML; the post keeps its title and other simple keys.
 func TestInvalidFrontMatterIsReadLineByLine(t *testing.T) {
-	p, problems := ParsePost("_posts/2026-05-13-x.md", []byte("---\nlayout: post \ntitle: GitHub - CloakHQ/CloakBrowser: 能通过\n"+
+	p, problems := parsePost("_posts/2026-05-13-x.md", []byte("---\nlayout: post \ntitle: GitHub - CloakHQ/CloakBrowser: 能通过\n"+
 		"date: 2026-05-13 21:01:55 +0800\ncategories: [AI]\nfeatured: true\n---\nbody\n"))
 	if len(problems) != 1 || !problems[0].Warning {
 		t.Fatalf("problems: %s", list(problems))

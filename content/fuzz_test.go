@@ -65,7 +65,7 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add("2020-01-01-a b.markdown", []byte("---\ntitle: X\nslug: a/b\n---\n"))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		path := "posts/" + name
-		p, problems := ParsePost(path, data)
+		p, problems := parsePost(path, data)
 		checkFuzzProblems(t, problems, data)
 		if p == nil && !hasErrors(problems) {
 			t.Fatalf("no post, and no error says why:\n%s", list(problems))

@@ -42,25 +42,6 @@ func dialectOf(path string) dialect {
 	return dialectJekyll
 }
 
-// ParsePost parses one post file. path is its slash-separated path in the
-// blog, which says its dialect (posts/ is sshblog's, _posts/ Jekyll's,
-// content/ Hugo's) and, for posts/ and _posts/, its date and slug
-// (YYYY-MM-DD-slug.md or .markdown, one-digit months and days allowed);
-// data is the whole file. It returns every problem found, errors and
-// warnings, sorted by line, and the post as it would be served: nil only
-// when the file cannot be a post at all (no date in its name, a binary
-// file).
-//
-// ParsePost checks the file alone: a duplicate slug or a list entry
-// pointing at a missing post is found by Load and Check.
-func ParsePost(path string, data []byte) (*Post, []Problem) {
-	p, problems, _ := parseDoc(path, data, FilePost)
-	if p != nil {
-		p.Body = bodyOf(data)
-	}
-	return p, tidy(problems)
-}
-
 // parseDoc parses a post or page (kind FilePost or FilePage) as far as it
 // can. It returns nil for a file that is not a post or page at all, and the
 // front matter keys it does not use, for the blog's one summary of them.

@@ -12,6 +12,18 @@ import (
 	"github.com/sshblog/sshblog/content/termsafe"
 )
 
+// parsePost parses one post file alone, as Load parses each (parseDoc),
+// with its body kept and its problems sorted. It lives with the tests, its
+// only users: they check one file's fields and problems, and the fuzz test
+// one file's parse, without building a whole blog.
+func parsePost(path string, data []byte) (*Post, []Problem) {
+	p, problems, _ := parseDoc(path, data, FilePost)
+	if p != nil {
+		p.Body = bodyOf(data)
+	}
+	return p, tidy(problems)
+}
+
 // want describes a problem expected at a line, by a part of its message.
 type want struct {
 	line    int
@@ -142,7 +154,7 @@ func TestParsePostFields(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, problems := ParsePost(tt.path, []byte(tt.in))
+			p, problems := parsePost(tt.path, []byte(tt.in))
 			if len(problems) > 0 || p == nil {
 				t.Fatalf("unexpected problems:\n%s", list(problems))
 			}
@@ -219,7 +231,7 @@ func TestParsePostProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, problems := ParsePost(tt.path, []byte(tt.in))
+			p, problems := parsePost(tt.path, []byte(tt.in))
 			if (p != nil) != tt.post {
 				t.Errorf("post returned = %v, want %v", p != nil, tt.post)
 			}
@@ -234,7 +246,7 @@ func TestParsePostProblems(t *testing.T) {
 }
 
 func TestProblemFileIsSanitised(t *testing.T) {
-	_, problems := ParsePost("posts/\x1b[2Jevil.md", []byte("x"))
+	_, problems := parsePost("posts/\x1b[2Jevil.md", []byte("x"))
 	for _, p := range problems {
 		if !termsafe.Safe(p.String()) {
 			t.Errorf("problem %q is not safe to print", p.String())

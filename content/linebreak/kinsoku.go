@@ -52,6 +52,9 @@ func NoStart(g string) bool {
 }
 
 // NoEnd reports whether the grapheme cluster g must not end a line.
+// Only tests call it (deadcode lists it): they check kinsoku on the lines
+// Break and the renderer produce, here and in content/render, and need
+// this half of the rule as well as NoStart.
 func NoEnd(g string) bool {
 	r, _ := utf8.DecodeRuneInString(g)
 	return isNoEnd(r)

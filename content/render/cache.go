@@ -63,6 +63,3 @@ func (c *lru) remove(e *list.Element) {
 	delete(c.items, ent.key)
 	c.size -= entryCost(ent.key, ent.val)
 }
-
-// len returns the number of entries.
-func (c *lru) len() int { return len(c.items) }

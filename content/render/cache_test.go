@@ -24,8 +24,8 @@ func TestLRU(t *testing.T) {
 			t.Errorf("%s evicted", k)
 		}
 	}
-	if c.size > c.max || c.len() != 3 {
-		t.Errorf("size %d of %d with %d entries", c.size, c.max, c.len())
+	if c.size > c.max || len(c.items) != 3 {
+		t.Errorf("size %d of %d with %d entries", c.size, c.max, len(c.items))
 	}
 	c.add("a", val+val) // replacing grows a: something else must go
 	if c.size > c.max {

@@ -440,11 +440,11 @@ func TestRenderCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := r.cache.len(); n != 1 {
+	if n := len(r.cache.items); n != 1 {
 		t.Fatalf("cache holds %d entries, want 1", n)
 	}
 	b, _ := r.Render(snapOf(seedSite), p, 80, theme.Dark)
-	if a != b || r.cache.len() != 1 {
+	if a != b || len(r.cache.items) != 1 {
 		t.Error("second render is not the cached one")
 	}
 	// A new version of the post (new hash) or another site URL is another entry.
@@ -452,7 +452,7 @@ func TestRenderCache(t *testing.T) {
 	p2.Hash += "-2"
 	p2.Body = strings.Replace(p.Markdown(), "2020 年是", "2021 年是", 1)
 	c, _ := r.Render(snapOf(seedSite), &p2, 80, theme.Dark)
-	if c == a || r.cache.len() != 2 {
+	if c == a || len(r.cache.items) != 2 {
 		t.Error("a new post version came from the cache")
 	}
 	other := seedSite
@@ -468,12 +468,12 @@ func TestRenderCache(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := small.cache.len(); n != 1 {
+	if n := len(small.cache.items); n != 1 {
 		t.Errorf("bounded cache holds %d entries, want 1", n)
 	}
 	none := New(0)
-	if _, err := none.Render(snapOf(seedSite), p, 80, theme.Dark); err != nil || none.cache.len() != 0 {
-		t.Errorf("a zero-byte cache holds %d entries (err %v)", none.cache.len(), err)
+	if _, err := none.Render(snapOf(seedSite), p, 80, theme.Dark); err != nil || len(none.cache.items) != 0 {
+		t.Errorf("a zero-byte cache holds %d entries (err %v)", len(none.cache.items), err)
 	}
 }
 

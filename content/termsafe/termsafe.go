@@ -98,11 +98,9 @@ func firstUnsafe(s string, line bool) int {
 	return -1
 }
 
-// Unsafe reports whether String replaces r: whether r can control a
+// unsafeRune reports whether String replaces r: whether r can control a
 // terminal, reorder text or forge a layout marker. Newline and tab are
 // layout, not control, and are allowed here.
-func Unsafe(r rune) bool { return unsafeRune(r) }
-
 func unsafeRune(r rune) bool {
 	switch {
 	case r == '\n' || r == '\t':

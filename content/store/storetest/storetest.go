@@ -1,6 +1,7 @@
 // Package storetest holds the environment in which tests run the author's
 // side of publishing (git, and the OpenSSH clients git and scp use), shared
-// by the tests of the store, the server and the program.
+// by the tests of the store, the server and the program. Only tests import
+// it.
 package storetest
 
 import "os"
