@@ -419,7 +419,7 @@ func showHelp(c *commandContext) int {
 		}
 	}
 	fmt.Fprintf(&b, "\nEach command takes --help. JSON output is described in the README.\n")
-	fmt.Fprintf(&b, "Without a command: the posts (no terminal), or the reader UI (%s).\n", c.hint)
+	fmt.Fprintf(&b, "No command: the reader UI (%s), or the posts when piped.\n", c.hint)
 	return c.write(b.String())
 }
 
