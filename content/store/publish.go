@@ -181,7 +181,11 @@ const (
 // snapshot has, as mode says, and returns the candidate's snapshot and the
 // problems to report, errors (which refuse it) and warnings. Apply,
 // Rollback, seeding and the pre-receive hook all judge with it.
-func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.Problem, cand *Tree, mode judgeMode) (*content.Snapshot, []content.Problem, error) {
+//
+// A seed is loaded with content.LoadCached, whose parse cache it returns
+// for the store to write, so the first restart need not parse every post
+// again; other modes return no cache.
+func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.Problem, cand *Tree, mode judgeMode) (*content.Snapshot, []content.Problem, *content.DocCache, error) {
 	changed := func(p string) bool {
 		if mode == judgeRollback {
 			return false
@@ -199,15 +203,22 @@ func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.P
 			changed, func(content.Problem) bool { return true })
 	}
 	if hasErrors(problems) {
-		return nil, problems, nil
+		return nil, problems, nil, nil
 	}
-	snap, err := content.Load(cand, "")
+	var snap *content.Snapshot
+	var docs *content.DocCache
+	var err error
+	if mode == judgeSeed {
+		snap, docs, err = content.LoadCached(cand, "", nil)
+	} else {
+		snap, err = content.Load(cand, "")
+	}
 	var ve *content.ValidationError
 	switch {
 	case err != nil && snap == nil && errors.As(err, &ve):
-		return nil, append(problems, ve.Problems...), nil
+		return nil, append(problems, ve.Problems...), nil, nil
 	case err != nil && snap == nil:
-		return nil, nil, fmt.Errorf("validate the blog: %w", err)
+		return nil, nil, nil, fmt.Errorf("validate the blog: %w", err)
 	}
 	loaded := snap.Warnings() // every problem Load found, errors too
 	switch mode {
@@ -218,7 +229,7 @@ func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.P
 	default:
 		loaded = upload.Ratchet(loaded, changed, upload.ProblemSet(published))
 	}
-	return snap, append(problems, loaded...), nil
+	return snap, append(problems, loaded...), docs, nil
 }
 
 // publish validates the candidate files and, when the change introduces no
@@ -236,7 +247,7 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	if base.snap != nil {
 		published = base.snap.Warnings()
 	}
-	snap, warnings, err := judge(s.rules, base.tree.files, published, cand, mode)
+	snap, warnings, docs, err := judge(s.rules, base.tree.files, published, cand, mode)
 	if err != nil {
 		return Result{}, err
 	}
@@ -300,6 +311,9 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	// bodies through it); nothing shares it yet.
 	cand.revision = commit
 	st := &state{commit: commit, tree: cand, snap: withRevision(snap, commit)}
+	if docs != nil {
+		s.writeDocCache(docs) // a seed's: the first restart reads it
+	}
 	s.cur.Store(st)
 	s.writeProblems(st)
 	if s.lib != nil {

@@ -3,7 +3,10 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -85,14 +88,31 @@ func newTree(r *repo, revision string, t time.Time, files map[string]*blob) *Tre
 // Revision returns the commit this tree is the state of ("" for a candidate).
 func (t *Tree) Revision() string { return t.revision }
 
-// FileID returns the git blob id of the named file, for content.LoadCached;
-// false for a file not yet written to git. It implements content.FileIDer.
+// FileID returns the git blob id of the named file, for content.LoadCached.
+// It implements content.FileIDer. A file of a candidate not yet written to
+// git gets the id git will give it, worked out from its contents, so a
+// seed's parses are cached under the ids its blobs get.
 func (t *Tree) FileID(name string) (string, bool) {
 	b, ok := t.files[name]
-	if !ok || b.oid == "" {
+	switch {
+	case !ok:
 		return "", false
+	case b.oid != "":
+		return b.oid, true
+	case b.data != nil:
+		return blobID(b.data), true
 	}
-	return b.oid, true
+	return "", false
+}
+
+// blobID returns the id git gives a blob of data in a SHA-1 repository
+// (the store's: it makes them with git's defaults): the SHA-1 of
+// "blob <size>\x00" and data.
+func blobID(data []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(data))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Open opens the named file or folder.
