@@ -50,6 +50,16 @@ func styleConfig(th theme.Theme, narrow bool) (ansi.StyleConfig, error) {
 		// black and white theme prints code as written; the escape
 		// sequences go with the others.
 		c.CodeBlock.Theme = "bw"
+		// Glamour's plain style writes bold and italic as Markdown
+		// (**x**, *x*): markup a reader of plain text must read past.
+		// Emphasis goes without a mark, as a book read aloud loses it.
+		// Headings keep their "#" prefixes, the one heading mark that
+		// survives any terminal, a copy and a screen reader: upper case
+		// does not exist in Chinese or Japanese, and an underline would be
+		// a second line the wrapper must keep to the heading's width.
+		// Strikethrough keeps its "~~", which says the text was struck.
+		c.Strong.BlockPrefix, c.Strong.BlockSuffix = "", ""
+		c.Emph.BlockPrefix, c.Emph.BlockSuffix = "", ""
 	default:
 		return ansi.StyleConfig{}, fmt.Errorf("unknown theme %q", th)
 	}
