@@ -141,6 +141,43 @@ func TestPages(t *testing.T) {
 	}
 }
 
+// TestHTMLPages checks which .html files at a Jekyll root become pages:
+// those with front matter whose body shows content of its own (text, or an
+// output tag such as {{ about | markdownify }}); not a listing of posts
+// whatever its layout, not scripts and includes alone, not a file without
+// front matter, and none below the root.
+func TestHTMLPages(t *testing.T) {
+	fsys := blogFS(map[string]string{
+		"_config.yml":            "title: T\n",
+		"_posts/2020-01-01-p.md": "---\ntitle: P\n---\n",
+		"FAQ.html":               "---\nlayout: default\n---\n<div class='qa'>\n\t<p><b>Q:</b> 问题？</p>\n</div>\n",
+		"about.html":             "---\nlayout: page\ntitle: About\n---\n{% include sel.html %}\n<!-- zh -->\n<div>\n{% capture zh %}{% include about/zh.md %}{% endcapture %}\n{{ zh | markdownify }}\n</div>\n",
+		"offline.html":           "---\ntitle: Offline\n---\n{% include header.html %}\n<script>document.body.classList.add('x');</script>\n<style>p { color: red }</style>\n",
+		"tags.html":              "---\nlayout: page\ntitle: Tags\n---\n<ul>{% for tag in site.tags %}<li>{{ tag[0] }}</li>{% endfor %}</ul>\n",
+		"archive.md":             "---\nlayout: page\ntitle: Archive\n---\n{% for post in site.posts %}{% endfor %}\n",
+		"google123.html":         "google-site-verification: google123.html\n",
+		"index.html":             "---\nlayout: default\n---\n<p>Welcome</p>\n",
+		"docs/deep.html":         "---\ntitle: Deep\n---\n<p>Deep</p>\n",
+	})
+	snap, err := Load(fsys, "")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	var got []string
+	for _, p := range snap.Pages() {
+		got = append(got, p.Slug+"="+p.Title)
+	}
+	if want := "about=About FAQ=FAQ"; strings.Join(got, " ") != want {
+		t.Errorf("pages %q\nwant  %q", strings.Join(got, " "), want)
+	}
+	if p, ok := snap.Page("FAQ"); !ok || !strings.Contains(p.Markdown(), "问题？") {
+		t.Errorf("Page(FAQ) = %+v", p)
+	}
+	if w := snap.Warnings(); len(w) != 1 || !strings.Contains(w[0].Message, "archive.md, docs/ (1), google123.html, index.html, offline.html, tags.html") {
+		t.Errorf("warnings %s", list(w))
+	}
+}
+
 // TestHugoBlog loads a Hugo site: config.toml, posts under content/post
 // and content/posts in TOML, YAML and JSON with keys in any case, a page
 // bundle, a draft, and pages.

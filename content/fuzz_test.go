@@ -163,7 +163,7 @@ func FuzzHugoFrontMatter(f *testing.F) {
 	} {
 		f.Add(uint8(0), []byte(s))
 	}
-	dirs := []string{"content/posts/2020-1-2-x.md", "content/posts/bundle/index.md", "content/about.md", "_posts/2014-11-2-x.md", "about.md"}
+	dirs := []string{"content/posts/2020-1-2-x.md", "content/posts/bundle/index.md", "content/about.md", "_posts/2014-11-2-x.md", "about.md", "about.html"}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		path := dirs[int(which)%len(dirs)]
 		kind := FilePost

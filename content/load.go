@@ -27,9 +27,11 @@ const (
 	FileImage                   // a png, jpg, gif or webp image under images/
 	// FilePage is a Markdown file that may be a page: at a Jekyll blog's
 	// root (about.md), under pages/, or directly under Hugo's content/
-	// (content/about.md, content/about/index.md). Load takes it as a page
-	// when it has front matter (Jekyll's rule; not needed under pages/)
-	// and is not a listing (index, 404, a layout or body that lists posts).
+	// (content/about.md, content/about/index.md); or an HTML file at a
+	// Jekyll blog's root (about.html). Load takes it as a page when it has
+	// front matter (Jekyll's rule; not needed under pages/), is not a
+	// listing (index, 404, a layout or body that lists posts) and, for
+	// HTML, shows text of its own (not only scripts and includes).
 	FilePage
 	FileInclude // a file under Jekyll's _includes/, for {% include %}
 )
@@ -107,6 +109,8 @@ func Classify(path string) FileKind {
 		return FileInclude
 	case markdown && isPagePath(path):
 		return FilePage
+	case ext == ".html" && !strings.Contains(path, "/"):
+		return FilePage // Jekyll's about.html; Load takes it if it shows content
 	}
 	return FileIgnored
 }

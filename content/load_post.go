@@ -113,8 +113,8 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 		Hash:     hex.EncodeToString(sum[:]),
 		lead:     lead(fm.body),
 	}
-	if kind == FilePage && listsPosts(fm.body) {
-		post.Layout = "list" // a listing of posts, not a page (see listingPage)
+	if kind == FilePage && strings.EqualFold(pathpkg.Ext(path), ".html") && !htmlShowsContent(fm.body) {
+		return nil, nil, nil // scripts and includes: nothing of its own to read
 	}
 	if fm.format != "" && p == nil {
 		post.front = frontMatterSource{format: fm.format, text: bytes.Clone(fm.text), foldCase: d == dialectHugo}
@@ -128,6 +128,12 @@ func parseDoc(path string, data []byte, kind FileKind) (post *Post, problems []P
 	}
 	ps, unused := decodeMapping(file, root, postFields(post, &x), rules)
 	problems = append(problems, ps...)
+	if kind == FilePage && listsPosts(fm.body) {
+		// A listing of posts, not a page (see listingPage), whatever
+		// layout the front matter names ("page" for gaocegege/Blog's
+		// tags.html, which loops over site.tags).
+		post.Layout = "list"
+	}
 
 	if post.Title == "" {
 		if strict && kind == FilePost && fm.format != "" && p == nil {

@@ -1,0 +1,58 @@
+package content
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// liquidTag matches a Liquid tag ({% ... %}), which writes nothing a
+// reader reads by itself.
+var liquidTag = regexp.MustCompile(`(?s)\{%.*?%\}`)
+
+// htmlShowsContent reports whether the body of a Jekyll .html page is
+// content a reader reads (an about page, a FAQ) rather than a frame for
+// scripts or a layout's: it has text outside scripts, styles and
+// comments, or an output tag ({{ about | markdownify }}) that may write
+// some. Liquid tags alone ({% include header.html %}) do not count: a page
+// made of them and scripts (an offline page, a search page) shows nothing
+// of its own.
+func htmlShowsContent(body []byte) bool {
+	body = liquidTag.ReplaceAll(body, nil)
+	if bytes.Contains(body, []byte("{{")) {
+		return true
+	}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	skip := 0 // depth inside elements whose text is not shown
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken:
+			if hiddenElement(z) {
+				skip++
+			}
+		case html.EndTagToken:
+			if hiddenElement(z) && skip > 0 {
+				skip--
+			}
+		case html.TextToken:
+			if skip == 0 && strings.TrimSpace(string(z.Text())) != "" {
+				return true
+			}
+		}
+	}
+}
+
+// hiddenElement reports whether the tag z is at holds no text a reader
+// sees.
+func hiddenElement(z *html.Tokenizer) bool {
+	name, _ := z.TagName()
+	switch string(name) {
+	case "script", "style", "template", "noscript", "head", "title", "svg":
+		return true
+	}
+	return false
+}
