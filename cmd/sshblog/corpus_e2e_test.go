@@ -95,14 +95,18 @@ func TestSeedARealBlogAndReadEveryPost(t *testing.T) {
 		screens, missing := 0, map[string]int{}
 		for {
 			screens++
+			gone := map[string]bool{} // a formula the source has twice counts once a screen
 			for _, f := range audit.Leftovers(source, screen, opt) {
 				switch f.Kind {
 				case audit.Math:
-					missing[f.Text]++
+					gone[f.Text] = true
 				case audit.Empty: // a screen is part of the post: check --render sees it whole
 				default:
 					problems = append(problems, fmt.Sprintf("%s (screen %d): %s: %s", p.Path, screens, f.Kind, f.Text))
 				}
+			}
+			for tex := range gone {
+				missing[tex]++
 			}
 			if percent(screen) == "100" || screens > 1000 {
 				break
