@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/search"
@@ -16,7 +17,7 @@ import (
 // and terminal UI ask, and a function that
 // stops following and releases the index.
 func (m *Main) startSearch(lib *content.Library) (ui.Searcher, func(), error) {
-	idx, err := search.New()
+	idx, err := search.New(filepath.Join(m.Config.DataDir, "search"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("search index: %w", err)
 	}

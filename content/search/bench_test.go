@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"runtime"
 	"slices"
@@ -15,10 +16,23 @@ import (
 // longer Chinese, mixed, English word forms, and a miss.
 var benchQueries = []string{"部署", "论文", "流处理", "分布式 系统", "Flink 流处理", "render", "rendering", "kubernetes deployment", "一致性 replica", "nothing-matches-this"}
 
+// inMemory makes the benchmarks and tests use an index in memory rather
+// than in a folder: go test -bench . -args -search.memory
+var inMemory = flag.Bool("search.memory", false, "index in memory, not in a folder")
+
+// benchDir returns the folder an index is kept in: a temporary one, or ""
+// (memory) with -search.memory.
+func benchDir(tb testing.TB) string {
+	if *inMemory {
+		return ""
+	}
+	return tb.TempDir()
+}
+
 // buildIndex returns an index of s.
 func buildIndex(tb testing.TB, s *content.Snapshot) *Index {
 	tb.Helper()
-	x, err := New()
+	x, err := New(benchDir(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,7 +60,7 @@ func BenchmarkBuild10000(b *testing.B) {
 	b.ReportMetric(float64(size)/1e6, "text-MB")
 	for b.Loop() {
 		before := heap()
-		x, err := New()
+		x, err := New(benchDir(b))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -172,5 +173,19 @@ func TestFollowsPublish(t *testing.T) {
 	}
 	if rev, ok := x.Revision(); !ok || rev != "next" {
 		t.Errorf("Revision() = %q, %v; want next, true", rev, ok)
+	}
+}
+
+// TestSearchBeforeBuild checks a search before the first build says so,
+// after a moment, rather than waiting for ever.
+func TestSearchBeforeBuild(t *testing.T) {
+	x, err := New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	_, err = x.Search(context.Background(), fixtureBlog(), "部署", 10)
+	if !errors.Is(err, ErrNotReady) || !strings.Contains(err.Error(), "0 of 0 documents") {
+		t.Errorf("search before the build: %v, want ErrNotReady with its progress", err)
 	}
 }

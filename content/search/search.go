@@ -22,8 +22,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -82,8 +84,14 @@ type Hit struct {
 	paper *content.Paper
 }
 
-// ErrNotReady is returned by Search before the index has been built once.
+// ErrNotReady is returned (wrapped, with the build's progress) by Search
+// while the index is being built for the first time.
 var ErrNotReady = errors.New("the search index is still being built")
+
+// buildWait is how long Search waits for the first build before it says
+// that the index is not ready: a search at start-up on a small blog waits;
+// on a large one the reader is told to come back instead of hanging.
+const buildWait = 3 * time.Second
 
 // Index is the full-text index of one blog. It is safe for concurrent use:
 // searches run while Update indexes.
@@ -96,14 +104,21 @@ type Index struct {
 
 	ready     chan struct{} // closed after the first Update
 	readyOnce sync.Once
+	done      atomic.Int64 // documents of the first build indexed so far
+	total     atomic.Int64 // documents the first build indexes
 
 	revMu    sync.RWMutex
 	revision string        // the revision of the snapshot last indexed
 	changed  chan struct{} // closed (and replaced) when revision changes
 }
 
-// New returns an empty index.
-func New() (*Index, error) {
+// New returns an empty index kept in folder dir, which it empties first
+// (the index is rebuilt from the blog at each start), or in memory when dir
+// is "". A folder is what a server wants: Bleve's in-memory index never
+// merges its segments (one more per publish, and every search visits them
+// all), and keeps them on the heap; in a folder they are merged in the
+// background and read through the page cache.
+func New(dir string) (*Index, error) {
 	m := bleve.NewIndexMapping()
 	err := m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":      custom.Name,
@@ -136,8 +151,13 @@ func New() (*Index, error) {
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
+	if dir != "" {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("empty search index folder: %w", err)
+		}
+	}
 	// An empty path keeps the index in memory.
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)
 	}
@@ -186,15 +206,18 @@ const batchSize = 1000
 func (x *Index) Update(ctx context.Context, s *content.Snapshot) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.total.Store(int64(len(s.Posts()) + len(s.Pages()) + len(s.Books()) + len(s.Papers())))
 	seen := make(map[string]bool, len(x.versions))
 	b := x.idx.NewBatch()
 	flush := func() error {
 		if b.Size() == 0 {
 			return nil
 		}
+		n := b.Size()
 		if err := x.idx.Batch(b); err != nil {
 			return fmt.Errorf("index batch: %w", err)
 		}
+		x.done.Add(int64(n))
 		// A new batch, not b.Reset(): scorch may still be reading the
 		// old one's documents in a goroutine of its own (the race
 		// detector caught Reset racing it).
@@ -356,10 +379,14 @@ const catchUp = 2 * time.Second
 // holds but s does not (the index has moved on to a newer snapshot) are
 // left out.
 func (x *Index) Search(ctx context.Context, s *content.Snapshot, query string, limit int) ([]Hit, error) {
+	wait := time.NewTimer(buildWait)
+	defer wait.Stop()
 	select {
 	case <-x.ready:
+	case <-wait.C:
+		return nil, fmt.Errorf("%w (%d of %d documents); try again in a moment", ErrNotReady, min(x.done.Load(), x.total.Load()), x.total.Load())
 	case <-ctx.Done():
-		return nil, ErrNotReady
+		return nil, ctx.Err()
 	}
 	timer := time.NewTimer(catchUp)
 	defer timer.Stop()
