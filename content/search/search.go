@@ -156,8 +156,11 @@ func New(dir string) (*Index, error) {
 			return nil, fmt.Errorf("empty search index folder: %w", err)
 		}
 	}
-	// An empty path keeps the index in memory.
-	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	// An empty path keeps the index in memory. unsafe_batch: a batch is
+	// searchable once introduced, without waiting for it to be written
+	// (the index is rebuilt at each start, so nothing needs to survive a
+	// crash).
+	idx, err := bleve.NewUsing(dir, m, scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)
 	}
