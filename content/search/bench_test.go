@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"syscall"
@@ -54,6 +56,25 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// dirSize returns the bytes of the files under dir.
+func dirSize(tb testing.TB, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
 // heap returns the live heap after a collection.
 func heap() uint64 {
 	runtime.GC()
@@ -72,7 +93,8 @@ func BenchmarkBuild10000(b *testing.B) {
 	for b.Loop() {
 		before := heap()
 		cpu := cpuTime()
-		x, err := New(benchDir(b))
+		dir := benchDir(b)
+		x, err := New(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -80,6 +102,9 @@ func BenchmarkBuild10000(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		if dir != "" {
+			b.ReportMetric(float64(dirSize(b, dir))/1e6, "disk-MB")
+		}
 		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s")
 		after := heap()
 		b.ReportMetric(float64(after-before)/1e6, "index-MB")
