@@ -148,7 +148,7 @@ func (s *Store) sync(ctx context.Context) (*state, error) {
 	if commit == "" {
 		return nil, fmt.Errorf("read main: the branch is gone")
 	}
-	st, err := s.loadState(ctx, commit, cur)
+	st, err := s.loadCached(ctx, commit, cur)
 	if err != nil {
 		return nil, fmt.Errorf("load main %s: %w", short(commit), err)
 	}
