@@ -83,10 +83,12 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if errs > 0 {
-		fmt.Fprintf(stdout, "%s, %s: nothing would be published\n", count(errs, "error"), count(warnings, "warning"))
+		fmt.Fprintf(stdout, "%s, %s: fix them before publishing (a push or upload that adds or changes a file with an error is refused)\n",
+			count(errs, "error"), count(warnings, "warning"))
 		if renderToo {
-			// What loads can still be read for what it would look like.
-			if snap, err := content.Load(files, ""); err == nil && len(snap.Posts())+len(snap.Pages()) > 0 {
+			// What loads can still be read for what it would look like:
+			// Load returns the snapshot beside the errors when the blog is usable.
+			if snap, _ := content.Load(files, ""); snap != nil && len(snap.Posts())+len(snap.Pages()) > 0 {
 				checkRender(ctx, stdout, stderr, dir, snap)
 			} else {
 				fmt.Fprintln(stdout, "render: nothing rendered: the blog does not load")
