@@ -42,7 +42,11 @@ func (s *Snapshot) Body(p *Post) (string, []Problem) {
 		}
 		return body, summarise(problems)
 	}
-	body, found := liquid.Expand(p.Markdown(), s.PageVars(p), b.liquid)
+	md := p.Markdown()
+	if strings.EqualFold(pathpkg.Ext(p.Path), ".html") {
+		md = dedentHTML(md)
+	}
+	body, found := liquid.Expand(md, s.PageVars(p), b.liquid)
 	for _, f := range found {
 		problems = append(problems, bodyProblem(p, f.Line, f.Message))
 	}

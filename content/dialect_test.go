@@ -150,7 +150,7 @@ func TestHTMLPages(t *testing.T) {
 	fsys := blogFS(map[string]string{
 		"_config.yml":            "title: T\n",
 		"_posts/2020-01-01-p.md": "---\ntitle: P\n---\n",
-		"FAQ.html":               "---\nlayout: default\n---\n<div class='qa'>\n\t<p><b>Q:</b> 问题？</p>\n</div>\n",
+		"FAQ.html":               "---\nlayout: default\n---\n<div class='qa'>\n\t<p><b>Q:</b> 问题？</p>\n\n\t<p>{{ site.title }}</p>\n<pre>\n  kept\n</pre>\n</div>\n",
 		"about.html":             "---\nlayout: page\ntitle: About\n---\n{% include sel.html %}\n<!-- zh -->\n<div>\n{% capture zh %}{% include about/zh.md %}{% endcapture %}\n{{ zh | markdownify }}\n</div>\n",
 		"offline.html":           "---\ntitle: Offline\n---\n{% include header.html %}\n<script>document.body.classList.add('x');</script>\n<style>p { color: red }</style>\n",
 		"tags.html":              "---\nlayout: page\ntitle: Tags\n---\n<ul>{% for tag in site.tags %}<li>{{ tag[0] }}</li>{% endfor %}</ul>\n",
@@ -172,6 +172,10 @@ func TestHTMLPages(t *testing.T) {
 	}
 	if p, ok := snap.Page("FAQ"); !ok || !strings.Contains(p.Markdown(), "问题？") {
 		t.Errorf("Page(FAQ) = %+v", p)
+	} else if body, _ := snap.Body(p); !strings.Contains(body, "\n<p>T</p>\n") || !strings.Contains(body, "\n  kept\n") {
+		// Indentation means nothing in HTML: an indented line after a
+		// blank one is no Markdown code block, and its Liquid runs.
+		t.Errorf("Body(FAQ) = %q", body)
 	}
 	if w := snap.Warnings(); len(w) != 1 || !strings.Contains(w[0].Message, "archive.md, docs/ (1), google123.html, index.html, offline.html, tags.html") {
 		t.Errorf("warnings %s", list(w))

@@ -56,3 +56,28 @@ func hiddenElement(z *html.Tokenizer) bool {
 	}
 	return false
 }
+
+// dedentHTML removes the indentation of an HTML page's lines, outside
+// <pre> elements. Jekyll copies an .html page's body as it is (Liquid
+// aside), where indentation means nothing; read as Markdown, which is how
+// Body's result is read, an indented line after a blank one would be code,
+// its tags shown and its Liquid left alone.
+func dedentHTML(body string) string {
+	var b strings.Builder
+	b.Grow(len(body))
+	pre := false
+	for line := range strings.SplitAfterSeq(body, "\n") {
+		lower := strings.ToLower(line)
+		if !pre {
+			line = strings.TrimLeft(line, " \t")
+		}
+		if strings.Contains(lower, "<pre") {
+			pre = true
+		}
+		if strings.Contains(lower, "</pre") {
+			pre = false
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
