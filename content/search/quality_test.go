@@ -189,3 +189,35 @@ func TestSearchBeforeBuild(t *testing.T) {
 		t.Errorf("search before the build: %v, want ErrNotReady with its progress", err)
 	}
 }
+
+// TestOlderSnapshotDoesNotWait checks a session holding an older snapshot
+// than the index's searches at once (the index is past it), and one holding
+// a snapshot the index has not reached yet finds its new post once the
+// index gets there.
+func TestOlderSnapshotDoesNotWait(t *testing.T) {
+	old := fixtureBlog()
+	x := buildIndex(t, old)
+	posts := append(old.Posts(), fixturePost("new-post", "新文章", nil, "关于索引的新文章。", 20))
+	next := content.NewSnapshot(old.Site(), posts, old.Books(), old.Papers(), nil, "next")
+
+	found := make(chan []Hit, 1)
+	go func() {
+		hits, err := x.Search(context.Background(), next, "新文章", 10)
+		if err != nil {
+			t.Error(err)
+		}
+		found <- hits
+	}()
+	if err := x.Update(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+	if hits := <-found; len(hits) != 1 || hits[0].Slug != "new-post" {
+		t.Errorf("search of the next snapshot: %+v, want new-post", hits)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), catchUp/2)
+	defer cancel()
+	if hits, err := x.Search(ctx, old, "部署", 10); err != nil || len(hits) == 0 {
+		t.Errorf("search of the older snapshot: %v, %d hits; want hits at once", err, len(hits))
+	}
+}

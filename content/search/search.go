@@ -108,9 +108,14 @@ type Index struct {
 	total     atomic.Int64 // documents the first build indexes
 
 	revMu    sync.RWMutex
-	revision string        // the revision of the snapshot last indexed
-	changed  chan struct{} // closed (and replaced) when revision changes
+	revision string          // the revision of the snapshot last indexed
+	indexed  map[string]bool // revisions indexed so far (the last maxRevisions)
+	changed  chan struct{}   // closed (and replaced) when revision changes
 }
+
+// maxRevisions bounds Index.indexed; a session holding a snapshot older
+// than that many publishes may wait catchUp once per search.
+const maxRevisions = 1000
 
 // New returns an empty index kept in folder dir, which it empties first
 // (the index is rebuilt from the blog at each start), or in memory when dir
@@ -169,7 +174,7 @@ func New(dir string) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("search analyzer %s not built", analyzerName)
 	}
-	return &Index{idx: idx, analyzer: a, versions: map[string]string{}, ready: make(chan struct{}), changed: make(chan struct{})}, nil
+	return &Index{idx: idx, analyzer: a, versions: map[string]string{}, ready: make(chan struct{}), indexed: map[string]bool{}, changed: make(chan struct{})}, nil
 }
 
 // Close releases the index.
@@ -272,6 +277,10 @@ func (x *Index) Update(ctx context.Context, s *content.Snapshot) error {
 	}
 	x.revMu.Lock()
 	x.revision = s.Revision()
+	if len(x.indexed) >= maxRevisions {
+		clear(x.indexed)
+	}
+	x.indexed[x.revision] = true
 	close(x.changed)
 	x.changed = make(chan struct{})
 	x.revMu.Unlock()
@@ -377,8 +386,9 @@ const catchUp = 2 * time.Second
 
 // Search returns the documents of snapshot s that match every term of
 // query, best first, at most limit, each with a snippet. It waits for the
-// first build (or ctx), and a moment for the index to reach s's revision,
-// so a post is found as soon as a session can see it. Documents the index
+// first build (or ctx), and a moment (catchUp) for the index to reach s's
+// revision when it has not yet, so a post is found as soon as a session can
+// see it. Documents the index
 // holds but s does not (the index has moved on to a newer snapshot) are
 // left out.
 func (x *Index) Search(ctx context.Context, s *content.Snapshot, query string, limit int) ([]Hit, error) {
@@ -395,9 +405,10 @@ func (x *Index) Search(ctx context.Context, s *content.Snapshot, query string, l
 	defer timer.Stop()
 	for waiting := true; waiting; {
 		x.revMu.RLock()
-		rev, changed := x.revision, x.changed
+		// s is indexed, or was: the index is at it or past it.
+		done, changed := x.indexed[s.Revision()], x.changed
 		x.revMu.RUnlock()
-		if rev == s.Revision() {
+		if done {
 			break
 		}
 		select {
