@@ -301,9 +301,18 @@ func nextRune(s string, i int) int {
 
 func startsRune(b byte) bool { return b&0xC0 != 0x80 }
 
-// stripQuote drops the bars and spaces that prefix a block quote's lines.
+// quotePrefix is the indentation and the bars of block quotes ("│ │ ")
+// that start a line. A table's row starts with a bar too, but a cell's
+// padding follows it, not one space and text: it keeps its bars.
+var quotePrefix = regexp.MustCompile(`^[ \t]*(?:[│┃▌] ?)*`)
+
+// stripQuote drops the indentation and block quote bars that prefix a line.
 func stripQuote(line string) string {
-	return strings.TrimLeft(line, "│┃▌ \t")
+	rest := line[len(quotePrefix.FindString(line)):]
+	if strings.ContainsRune(rest, '│') { // a table's row: keep its first bar
+		return strings.TrimLeft(line, " \t")
+	}
+	return strings.TrimLeft(rest, " \t")
 }
 
 // squash drops white space, so that text compares equal however it was

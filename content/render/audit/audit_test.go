@@ -190,6 +190,19 @@ func TestMeasureLines(t *testing.T) {
 	}
 }
 
+func TestMeasureLinesTables(t *testing.T) {
+	// A narrow table breaks a cell's text anywhere; its rows are not
+	// paragraph lines, however their first cells look.
+	rendered := "        │     │ 第一页\n        │     │ ）说明"
+	if m := MeasureLines("| a | b | c |\n|-|-|-|\n| x | y | 第一页）说明 |", rendered, 40); m.BadStarts != 0 || m.Wrapped != 0 {
+		t.Errorf("a table's rows measured as a paragraph: %+v", m)
+	}
+	quoted := "  │ 我们说了很多话但是没有\n  │ 。也没有结果"
+	if m := MeasureLines("> 我们说了很多话但是没有。也没有结果", quoted, 24); m.BadStarts != 1 {
+		t.Errorf("a block quote's lines: bad starts = %d, want 1", m.BadStarts)
+	}
+}
+
 func TestMeasureLinesClosingPunctuation(t *testing.T) {
 	rendered := "  我们说了很多话但是没有\n  。也没有结果"
 	m := MeasureLines("我们说了很多话但是没有。也没有结果", rendered, 24)
