@@ -64,35 +64,42 @@ func (c *DocCache) Len() int {
 // (LoadCached) parsed, rather than took from the cache it was given.
 func (c *DocCache) Parsed() int { return int(c.parsed.Load()) }
 
-// Has reports whether the cache knows the file at path with contents id.
+// Has reports whether the cache knows the file at path with contents id;
+// a nil cache knows none.
 func (c *DocCache) Has(path, id string) bool {
+	if c == nil {
+		return false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.docs[docKey{path, id}] != nil
 }
 
-// take returns the cached parse of path with contents id, and forgets it:
-// its Post becomes the loaded post (a copy per post would leave the heap
-// full of holes once the cache goes, and a server's memory with them).
-func (c *DocCache) take(path, id string) (*docRecord, bool) {
-	k := docKey{path, id}
+// take returns a copy of the cached post of path with contents id (nil
+// for a file that is no post or page) and its problems and unused keys.
+// The cache is not changed: the copy is the loaded post, with its Slug as
+// parsed, whether the record came from a file or shares a live post.
+func (c *DocCache) take(path, id string) (*docRecord, *Post, bool) {
 	c.mu.Lock()
-	r := c.docs[k]
-	delete(c.docs, k)
+	r := c.docs[docKey{path, id}]
 	c.mu.Unlock()
 	if r == nil {
-		return nil, false
+		return nil, nil, false
 	}
-	if p := r.Post; p != nil {
-		p.front = frontMatterSource{format: r.Front.Format, text: r.Front.Text, foldCase: r.Front.FoldCase}
-		p.lead = r.Lead
+	if r.Post == nil {
+		return r, nil, true
 	}
-	return r, true
+	p := *r.Post
+	p.Slug = r.slug
+	p.front = frontMatterSource{format: r.Front.Format, text: r.Front.Text, foldCase: r.Front.FoldCase}
+	p.lead = r.Lead
+	p.src = bodySource{}
+	return r, &p, true
 }
 
 // put records a parse. The post is shared with the load, not copied: its
 // Slug, the one field Load changes (a duplicate's), is kept apart as
-// parsed, and written in its place.
+// parsed, and written and taken in its place.
 func (c *DocCache) put(path, id string, p *Post, problems []Problem, unused []string) {
 	r := &docRecord{Path: path, ID: id, Post: p, Problems: problems, Unused: unused}
 	if p != nil {
@@ -107,7 +114,6 @@ func (c *DocCache) put(path, id string, p *Post, problems []Problem, unused []st
 
 // WriteTo writes the cache with gob, marked with version (say, the
 // program's build): ReadDocCache of another version gives nothing back.
-// Nothing may change the posts meanwhile.
 func (c *DocCache) WriteTo(w io.Writer, version string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -152,6 +158,9 @@ func ReadDocCache(r io.Reader, version string) (*DocCache, error) {
 		if err := dec.Decode(d); err != nil {
 			return nil, fmt.Errorf("read the parse cache: %w", err)
 		}
+		if d.Post != nil {
+			d.slug = d.Post.Slug
+		}
 		c.docs[docKey{d.Path, d.ID}] = d
 	}
 	return c, nil
@@ -160,8 +169,8 @@ func ReadDocCache(r io.Reader, version string) (*DocCache, error) {
 // LoadCached is Load, reusing the parses old holds for the posts and pages
 // of fsys (a FileIDer; any other fs.FS loads as with Load), and returns
 // with the snapshot a cache of this blog's posts and pages, for the next
-// load. old may be nil; the load uses its parses up. The returned cache
-// shares the snapshot's posts: write it before the snapshot is shared.
+// load. old may be nil; it is not changed. The returned cache shares the
+// snapshot's posts, which it never changes (its WriteTo reads them).
 func LoadCached(fsys fs.FS, revision string, old *DocCache) (*Snapshot, *DocCache, error) {
 	fresh := NewDocCache()
 	s, err := loadSnapshot(fsys, revision, &docCaches{old: old, fresh: fresh})

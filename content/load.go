@@ -343,8 +343,7 @@ func parseDocs(fsys fs.FS, names []string, kind FileKind, unused map[string]int,
 					id, _ = ider.FileID(name)
 				}
 				if id != "" && caches.old != nil {
-					if r, ok := caches.old.take(name, id); ok {
-						p := r.Post
+					if r, p, ok := caches.old.take(name, id); ok {
 						caches.fresh.put(name, id, p, r.Problems, r.Unused)
 						if p != nil {
 							p.src = bodySource{fsys: fsys, name: name}

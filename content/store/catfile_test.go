@@ -45,6 +45,9 @@ func TestBodiesAreReadFromGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	want["third"] = "Three.\n"
+	if n := s.docs.Parsed(); n != 1 {
+		t.Errorf("publishing one new post parsed %d posts and pages", n)
+	}
 	for p, b := range s.Files().files {
 		if b.data != nil {
 			t.Errorf("the published state holds the contents of %s", p)

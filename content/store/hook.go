@@ -154,7 +154,7 @@ func validateCommit(ctx context.Context, r *repo, rules upload.Rules, old, commi
 			return nil, err
 		}
 	}
-	_, problems, _, err := judge(rules, baseFiles, published, tree, judgeChange)
+	_, problems, _, err := judge(rules, baseFiles, published, tree, judgeChange, nil)
 	if err != nil {
 		return nil, fmt.Errorf("validate the pushed blog: %w", err)
 	}

@@ -182,10 +182,10 @@ const (
 // problems to report, errors (which refuse it) and warnings. Apply,
 // Rollback, seeding and the pre-receive hook all judge with it.
 //
-// A seed is loaded with content.LoadCached, whose parse cache it returns
-// for the store to write, so the first restart need not parse every post
-// again; other modes return no cache.
-func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.Problem, cand *Tree, mode judgeMode) (*content.Snapshot, []content.Problem, *content.DocCache, error) {
+// The candidate is loaded with content.LoadCached: the posts and pages
+// docs (the published state's parses; nil for none) knows are not parsed
+// again, and the candidate's parses come back for the next load.
+func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.Problem, cand *Tree, mode judgeMode, docs *content.DocCache) (*content.Snapshot, []content.Problem, *content.DocCache, error) {
 	changed := func(p string) bool {
 		if mode == judgeRollback {
 			return false
@@ -205,14 +205,7 @@ func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.P
 	if hasErrors(problems) {
 		return nil, problems, nil, nil
 	}
-	var snap *content.Snapshot
-	var docs *content.DocCache
-	var err error
-	if mode == judgeSeed {
-		snap, docs, err = content.LoadCached(cand, "", nil)
-	} else {
-		snap, err = content.Load(cand, "")
-	}
+	snap, docs, err := content.LoadCached(cand, "", docs)
 	var ve *content.ValidationError
 	switch {
 	case err != nil && snap == nil && errors.As(err, &ve):
@@ -239,7 +232,7 @@ func judge(rules upload.Rules, baseFiles map[string]*blob, published []content.P
 // describe the changed files). Callers hold s.mu (or own the store alone).
 func (s *Store) publish(ctx context.Context, base *state, files candidate, subject, via string, author Author, mode judgeMode) (Result, error) {
 	now := time.Now().UTC()
-	if err := fillContents(ctx, s.repo, files); err != nil {
+	if err := fillContents(ctx, s.repo, files, s.docs); err != nil {
 		return Result{}, fmt.Errorf("read the blog: %w", err)
 	}
 	cand := newTree(s.repo, "", now, files)
@@ -247,7 +240,7 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	if base.snap != nil {
 		published = base.snap.Warnings()
 	}
-	snap, warnings, docs, err := judge(s.rules, base.tree.files, published, cand, mode)
+	snap, warnings, docs, err := judge(s.rules, base.tree.files, published, cand, mode, s.docs)
 	if err != nil {
 		return Result{}, err
 	}
@@ -311,8 +304,9 @@ func (s *Store) publish(ctx context.Context, base *state, files candidate, subje
 	// bodies through it); nothing shares it yet.
 	cand.revision = commit
 	st := &state{commit: commit, tree: cand, snap: withRevision(snap, commit)}
-	if docs != nil {
-		s.writeDocCache(docs) // a seed's: the first restart reads it
+	s.docs = docs
+	if mode == judgeSeed {
+		s.writeDocCache(docs) // the first restart reads it
 	}
 	s.cur.Store(st)
 	s.writeProblems(st)

@@ -102,8 +102,9 @@ type Store struct {
 	lock  *os.File // holds the data directory's lock while open
 	lib   *content.Library
 
-	mu  sync.Mutex // serialises Apply, Rollback and Refresh
-	cur atomic.Pointer[state]
+	mu   sync.Mutex // serialises Apply, Rollback and Refresh
+	cur  atomic.Pointer[state]
+	docs *content.DocCache // the live state's parses, for the next load; under mu
 }
 
 // state is one published state: a commit, its files and its snapshot.
@@ -411,6 +412,7 @@ func (s *Store) create(ctx context.Context, seed fs.FS, seedName string) (*state
 	// state yet.
 	seeded := seeder.cur.Load()
 	seeded.tree.repo = s.repo
+	s.docs = seeder.docs
 	return seeded, nil
 }
 
@@ -458,7 +460,10 @@ func readSeed(seed fs.FS) (map[string]*blob, error) {
 // parsing them on a loaded 2-core machine). The cache is written again
 // when it missed any. Blobs of prev (the previous state) are reused.
 func (s *Store) loadCached(ctx context.Context, commit string, prev *state) (*state, error) {
-	old := s.readDocCache()
+	old := s.docs
+	if old == nil {
+		old = s.readDocCache()
+	}
 	tree, err := readTree(ctx, s.repo, commit, prev, old)
 	if err != nil {
 		return nil, err
@@ -467,10 +472,13 @@ func (s *Store) loadCached(ctx context.Context, commit string, prev *state) (*st
 	if old != nil {
 		known = old.Len()
 	}
-	snap, fresh, err := content.LoadCached(tree, commit, old) // uses old up
+	snap, fresh, err := content.LoadCached(tree, commit, old)
 	st, err := s.finishState(commit, tree, snap, err)
-	if st != nil && (old == nil || fresh.Parsed() > 0 || fresh.Len() != known) {
-		s.writeDocCache(fresh)
+	if st != nil {
+		s.docs = fresh
+		if old == nil || fresh.Parsed() > 0 || fresh.Len() != known {
+			s.writeDocCache(fresh)
+		}
 	}
 	return st, err
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/upload"
 )
 
@@ -320,13 +321,16 @@ func isUnder(p, dir string) bool {
 
 // fillContents makes every text file of files (the posts and YAML files
 // content.Load reads) hold its contents, reading those that lack them
-// from git in one go, so that validating a candidate does not start a git
-// process per post. Blobs are shared between states and never changed: a
-// blob that needs its contents is replaced in files by a copy.
-func fillContents(ctx context.Context, r *repo, files map[string]*blob) error {
+// from git in one go, so that validating a candidate does not read them one
+// by one; but the posts and pages cached knows (nil: none), which
+// content.LoadCached does not read. Blobs are shared between states and
+// never changed: a blob that needs its contents is replaced in files by a
+// copy.
+func fillContents(ctx context.Context, r *repo, files map[string]*blob, cached *content.DocCache) error {
 	var need []string
 	for p, b := range files {
-		if b.data == nil && b.oid != "" && b.size > 0 && (b.mode == modeFile || b.mode == modeExecutable) && upload.IsText(p) {
+		if b.data == nil && b.oid != "" && b.size > 0 && (b.mode == modeFile || b.mode == modeExecutable) && upload.IsText(p) &&
+			!cached.Has(p, b.oid) {
 			need = append(need, b.oid)
 		}
 	}
