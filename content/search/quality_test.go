@@ -109,6 +109,9 @@ func fixtureBlog() *content.Snapshot {
 			"I deployed this blog on a small server. Deployment took an hour.\n", 6),
 		fixturePost("mixed", "年终总结 2023", []string{"生活"},
 			"今年换了工作，开始写 Go。我们部署了很多服务，也读了几篇论文。\n", 7),
+		// 流处 and 处理 apart, Flink in the title.
+		fixturePost("apart", "Flink 入门", []string{"flink"},
+			"数据流处在中心，处理器很快。\n", 8),
 	}
 	books := []content.Book{{Title: "Streaming Systems", Note: "流处理系统的经典", Authors: []string{"Tyler Akidau"}}}
 	papers := []content.Paper{{Title: "The Dataflow Model", Topic: "流处理和批处理的统一模型", Venue: "VLDB'15"}}
@@ -123,7 +126,7 @@ func TestQualityFixture(t *testing.T) {
 		{query: "部署", top: []string{"post:k8s-deploy", "post:mixed", "post:code-only"}},
 		{query: "论文", top: []string{"post:paper-reading", "post:mixed"}},
 		{query: "流处理", top: []string{"post:stream-notes"}, not: []string{"post:paper-reading"}},
-		{query: "Flink 流处理", top: []string{"post:stream-notes", "post:k8s-deploy"}, not: []string{"book:Streaming Systems"}},
+		{query: "Flink 流处理", top: []string{"post:stream-notes", "post:k8s-deploy", "post:apart"}, not: []string{"book:Streaming Systems"}},
 		{query: "流处理系统", top: []string{"book:Streaming Systems"}},
 		{query: "批处理", top: []string{"paper:The Dataflow Model"}},
 		// English word forms.

@@ -445,20 +445,24 @@ func (x *Index) Search(ctx context.Context, s *content.Snapshot, query string, l
 		set[t] = true
 	}
 	needles := needlesOf(terms)
-	var hits []Hit
+	words := strings.Fields(strings.ToLower(query))
+	var hits, apart []Hit
 	for _, d := range res.Hits {
 		h, ok := resolve(s, d.ID)
 		if !ok {
 			continue
 		}
 		h.Score = d.Score
-		x.snippet(&h, set, needles)
-		hits = append(hits, h)
-		if len(hits) == limit {
-			break
+		if x.snippet(&h, set, needles, words) {
+			hits = append(hits, h)
+		} else {
+			apart = append(apart, h)
 		}
 	}
-	return hits, nil
+	// The hits with the query's words as written first, each group in
+	// the index's order.
+	hits = append(hits, apart...)
+	return hits[:min(limit, len(hits))], nil
 }
 
 // resolve finds the document id names in s.

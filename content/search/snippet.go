@@ -17,8 +17,11 @@ const (
 )
 
 // snippet sets h's Snippet and Matches: from the first of its texts (prose,
-// then description, title, code) with the most of the query's terms.
-func (x *Index) snippet(h *Hit, terms map[string]bool, needles []string) {
+// then description, title, code) with the most of the query's terms. It
+// reports whether its texts hold each of words (the query's words, lower
+// case) as written: the index keeps no positions, so this is how a
+// Chinese phrase found side by side ranks above its pairs found apart.
+func (x *Index) snippet(h *Hit, terms map[string]bool, needles, words []string) (exact bool) {
 	var texts []string
 	switch {
 	case h.post != nil:
@@ -31,6 +34,8 @@ func (x *Index) snippet(h *Hit, terms map[string]bool, needles []string) {
 		d := paperDocument(h.paper)
 		texts = []string{d.Text, d.Title, d.Tags}
 	}
+	all := strings.ToLower(strings.Join(texts, "\n"))
+	exact = !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(all, w) })
 	best, bestCount := "", 0
 	var bestRanges [][2]int
 	for _, t := range texts {
@@ -44,9 +49,10 @@ func (x *Index) snippet(h *Hit, terms map[string]bool, needles []string) {
 		if len(texts) > 0 {
 			h.Snippet, _ = cut(oneLine(texts[0]), nil, 0)
 		}
-		return
+		return exact
 	}
 	h.Snippet, h.Matches = cut(best, bestRanges, bestRanges[0][0])
+	return exact
 }
 
 // matches returns the byte ranges of text's best line (the first with the
