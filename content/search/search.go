@@ -445,7 +445,12 @@ func (x *Index) Search(ctx context.Context, s *content.Snapshot, query string, l
 		set[t] = true
 	}
 	needles := needlesOf(terms)
-	words := strings.Fields(strings.ToLower(query))
+	// With one term there is nothing to find apart: no need to look
+	// further than limit.
+	var words []string
+	if len(terms) > 1 {
+		words = strings.Fields(strings.ToLower(query))
+	}
 	var hits, apart []Hit
 	for _, d := range res.Hits {
 		h, ok := resolve(s, d.ID)
@@ -457,6 +462,9 @@ func (x *Index) Search(ctx context.Context, s *content.Snapshot, query string, l
 			hits = append(hits, h)
 		} else {
 			apart = append(apart, h)
+		}
+		if words == nil && len(hits) == limit {
+			break
 		}
 	}
 	// The hits with the query's words as written first, each group in

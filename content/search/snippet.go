@@ -34,8 +34,11 @@ func (x *Index) snippet(h *Hit, terms map[string]bool, needles, words []string) 
 		d := paperDocument(h.paper)
 		texts = []string{d.Text, d.Title, d.Tags}
 	}
-	all := strings.ToLower(strings.Join(texts, "\n"))
-	exact = !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(all, w) })
+	exact = true
+	if len(words) > 0 {
+		all := strings.ToLower(strings.Join(texts, "\n"))
+		exact = !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(all, w) })
+	}
 	best, bestCount := "", 0
 	var bestRanges [][2]int
 	for _, t := range texts {
