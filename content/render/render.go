@@ -94,7 +94,8 @@ type Option func(*Renderer)
 // folder, "images/a.png") the blog holds: their references say so. has
 // must be safe for concurrent use. Without it, the snapshot a post is
 // rendered in tells (content.Snapshot.HasImage), which is what a server
-// wants; LocalImages is for rendering without a loaded blog. A rendering is
+// wants; LocalImages is for rendering without a loaded blog (only tests do
+// that today, so deadcode lists it). A rendering is
 // cached with the post's version, so an image added later is marked when
 // the post next changes.
 func LocalImages(has func(path string) bool) Option {

@@ -181,7 +181,8 @@ func New(dir string) (*Index, error) {
 func (x *Index) Close() error { return x.idx.Close() }
 
 // Revision returns the revision of the snapshot the index was last brought
-// to, and whether it has been built at all.
+// to, and whether it has been built at all. Only tests call it (deadcode
+// lists it): they check that the index followed a publish.
 func (x *Index) Revision() (string, bool) {
 	select {
 	case <-x.ready:
