@@ -108,7 +108,8 @@ func BenchmarkFilter(b *testing.B) {
 	}
 }
 
-// helloModel is the floor: the model of ../shared/tools/sshload/baseline,
+// helloModel is the floor: a model that prints "hello" on one line (the
+// baseline of the sshload tool the README's session numbers come from),
 // optionally in the alternate screen like a full-screen UI.
 type helloModel struct{ altScreen bool }
 
