@@ -164,3 +164,19 @@ type Tag struct {
 	Name  string
 	Count int
 }
+
+// Heading is one entry of a post's outline: a heading, or a footnote, as
+// content/render's Outline finds it in the rendered post. It lives here, in
+// the model, so that ui can take outlines without importing the renderer
+// (and Glamour and chroma with it).
+type Heading struct {
+	// Level is the heading's level, 1 to 6; 0 for a footnote.
+	Level int
+	// Footnote is the footnote's number, 0 for a heading.
+	Footnote int
+	// Text is the heading's or footnote's text as shown, on one line.
+	Text string
+	// Line is the line of the rendered post (content/render's Render
+	// output) the entry starts on.
+	Line int
+}

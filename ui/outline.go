@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
-	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/theme"
 )
 
@@ -18,14 +17,14 @@ import (
 // Renderer without it, the outline finds Markdown headings ("## ...") in
 // the lines shown, outside code fences.
 type Outliner interface {
-	Outline(s *content.Snapshot, p *content.Post, width int, th theme.Theme) ([]render.Heading, error)
+	Outline(s *content.Snapshot, p *content.Post, width int, th theme.Theme) ([]content.Heading, error)
 }
 
 // outlineMsg carries a post's outline back to the reader that asked.
 type outlineMsg struct {
 	to      *reader
 	key     renderKey // the rendering the lines are of
-	entries []render.Heading
+	entries []content.Heading
 }
 
 // outlineJumpMsg asks the root to close the outline and show line of the
@@ -66,7 +65,7 @@ func (r *reader) outlineCmd() tea.Cmd {
 
 // outlineOf asks o for the outline of rendering k; ok is false when it
 // fails.
-func outlineOf(o Outliner, s *content.Snapshot, k renderKey) (entries []render.Heading, ok bool) {
+func outlineOf(o Outliner, s *content.Snapshot, k renderKey) (entries []content.Heading, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			entries, ok = nil, false
@@ -78,8 +77,8 @@ func outlineOf(o Outliner, s *content.Snapshot, k renderKey) (entries []render.H
 
 // markdownOutline finds ATX headings in lines of Markdown (the source
 // shown when there is no rendering), outside fenced code.
-func markdownOutline(lines []string) []render.Heading {
-	var out []render.Heading
+func markdownOutline(lines []string) []content.Heading {
+	var out []content.Heading
 	fence := ""
 	for i, l := range lines {
 		t := strings.TrimSpace(ansi.Strip(l))
@@ -98,7 +97,7 @@ func markdownOutline(lines []string) []render.Heading {
 			continue
 		}
 		if text := strings.TrimSpace(strings.TrimRight(t[level:], "#")); text != "" {
-			out = append(out, render.Heading{Level: level, Text: text, Line: i})
+			out = append(out, content.Heading{Level: level, Text: text, Line: i})
 		}
 	}
 	return out
@@ -117,7 +116,7 @@ func (r *reader) jumpTo(k renderKey, line, of int) {
 // level; footnotes after the headings.
 type outlineRows struct {
 	d       *deps
-	entries []render.Heading
+	entries []content.Heading
 	top     int // the shallowest heading level, shown unindented
 }
 
@@ -155,7 +154,7 @@ type outlinePage struct {
 
 // newOutlinePage shows entries of the rendering k, of n lines, of the post
 // titled title, with the last entry at or above line y selected.
-func newOutlinePage(d *deps, title string, k renderKey, n int, entries []render.Heading, y int) *outlinePage {
+func newOutlinePage(d *deps, title string, k renderKey, n int, entries []content.Heading, y int) *outlinePage {
 	rows := outlineRows{d: d, entries: entries, top: 6}
 	for _, e := range entries {
 		if e.Footnote == 0 {

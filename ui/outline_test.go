@@ -136,12 +136,12 @@ type countingOutliner struct {
 	fail  bool
 }
 
-func (o *countingOutliner) Outline(_ *content.Snapshot, p *content.Post, width int, _ theme.Theme) ([]render.Heading, error) {
+func (o *countingOutliner) Outline(_ *content.Snapshot, p *content.Post, width int, _ theme.Theme) ([]content.Heading, error) {
 	o.calls++
 	if o.fail {
 		return nil, errors.New("no outline")
 	}
-	return []render.Heading{{Level: 2, Text: "From the outliner", Line: 3}}, nil
+	return []content.Heading{{Level: 2, Text: "From the outliner", Line: 3}}, nil
 }
 
 func TestOutlineOncePerRenderingAndFallback(t *testing.T) {

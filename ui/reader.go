@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/content/linebreak"
-	"github.com/sshblog/sshblog/content/render"
 	"github.com/sshblog/sshblog/content/theme"
 )
 
@@ -44,7 +43,7 @@ type text struct {
 	indexOnce sync.Once
 	index     *searchIndex
 	outOnce   sync.Once
-	outline   []render.Heading // set by the first outline asked of it
+	outline   []content.Heading // set by the first outline asked of it
 }
 
 // newText splits out into the lines the reader shows.

@@ -15,18 +15,6 @@ import (
 	"github.com/sshblog/sshblog/content/theme"
 )
 
-// Heading is one entry of a post's outline: a heading, or a footnote.
-type Heading struct {
-	// Level is the heading's level, 1 to 6; 0 for a footnote.
-	Level int
-	// Footnote is the footnote's number, 0 for a heading.
-	Footnote int
-	// Text is the heading's or footnote's text as shown, on one line.
-	Text string
-	// Line is the line of Render's output the entry starts on.
-	Line int
-}
-
 // Outline returns the headings and footnotes of p's body, in order, each
 // with the line it starts on in Render(s, p, width, th)'s output (which it
 // renders, or takes from the cache). It parses the body again for the
@@ -34,7 +22,7 @@ type Heading struct {
 // the prefix the theme gives its level ("## ") and its text, so that a
 // table of contents or a code line reading like a heading is never taken
 // for it. An entry not found is left out.
-func (r *Renderer) Outline(s *content.Snapshot, p *content.Post, width int, th theme.Theme) ([]Heading, error) {
+func (r *Renderer) Outline(s *content.Snapshot, p *content.Post, width int, th theme.Theme) ([]content.Heading, error) {
 	if p == nil {
 		return nil, errors.New("outline: no post")
 	}
@@ -51,10 +39,10 @@ func (r *Renderer) Outline(s *content.Snapshot, p *content.Post, width int, th t
 	tree := parse(r.parser, d.src)
 	d.transform(tree)
 
-	var want []Heading
+	var want []content.Heading
 	_ = ast.Walk(tree, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
-			want = append(want, Heading{Level: h.Level, Text: oneLineText(d.plainText(h))})
+			want = append(want, content.Heading{Level: h.Level, Text: oneLineText(d.plainText(h))})
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
@@ -62,7 +50,7 @@ func (r *Renderer) Outline(s *content.Snapshot, p *content.Post, width int, th t
 	if d.notes != nil {
 		i := d.notes.Start
 		for c := d.notes.FirstChild(); c != nil; c = c.NextSibling() {
-			want = append(want, Heading{Footnote: i, Text: oneLineText(d.plainText(c))})
+			want = append(want, content.Heading{Footnote: i, Text: oneLineText(d.plainText(c))})
 			i++
 		}
 	}
@@ -73,7 +61,7 @@ func (r *Renderer) Outline(s *content.Snapshot, p *content.Post, width int, th t
 		indent = 0
 	}
 	lines := strings.Split(out, "\n")
-	var found []Heading
+	var found []content.Heading
 	from := 0
 	for _, h := range want {
 		lead, prefix := 0, strconv.Itoa(h.Footnote)+"."
