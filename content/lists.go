@@ -24,11 +24,11 @@ import (
 // translator (for translators) and url (for link). Unknown fields are
 // warnings; a wrong type, a missing title or a bad rating is an error.
 
-// bookStatuses are the values of Book.Status documented on Book.
-func bookStatuses() []string { return []string{"read", "reading", "reread", "want", "abandoned"} }
+// BookStatuses are the values of Book.Status documented on Book.
+func BookStatuses() []string { return []string{"read", "reading", "reread", "want", "abandoned"} }
 
-// paperStatuses are the values of Paper.Status documented on Paper.
-func paperStatuses() []string { return []string{"read", "reading", "want"} }
+// PaperStatuses are the values of Paper.Status documented on Paper.
+func PaperStatuses() []string { return []string{"read", "reading", "want"} }
 
 // bookFields returns the setters for the fields of a book entry.
 func bookFields(b *Book) map[string]fieldSetter {
@@ -82,7 +82,7 @@ func parseBooks(file string, data []byte) ([]Book, []listRef, []Problem) {
 	problems := parseList(file, data, "book", func(entry *yaml.Node) []Problem {
 		b := Book{Line: entry.Line}
 		problems, _ := decodeMapping(file, entry, bookFields(&b), mappingRules{what: "book"})
-		problems = append(problems, checkEntry(file, entry, b.Title, b.Status, bookStatuses())...)
+		problems = append(problems, checkEntry(file, entry, b.Title, b.Status, BookStatuses())...)
 		if b.Rating < 0 || b.Rating > 5 {
 			problems = append(problems, Problem{File: file, Line: mappingValue(entry, "rating").Line,
 				Message: fmt.Sprintf("rating %d is out of range: use 1 to 5, or 0 for none", b.Rating)})
@@ -106,7 +106,7 @@ func parsePapers(file string, data []byte) ([]Paper, []listRef, []Problem) {
 	problems := parseList(file, data, "paper", func(entry *yaml.Node) []Problem {
 		p := Paper{Line: entry.Line}
 		problems, _ := decodeMapping(file, entry, paperFields(&p), mappingRules{what: "paper"})
-		problems = append(problems, checkEntry(file, entry, p.Title, p.Status, paperStatuses())...)
+		problems = append(problems, checkEntry(file, entry, p.Title, p.Status, PaperStatuses())...)
 		papers = append(papers, p)
 		refs = appendRef(refs, file, entry, p.Post)
 		return problems

@@ -11,14 +11,6 @@ import (
 	"github.com/sshblog/sshblog/content/termsafe"
 )
 
-// bookStatuses and paperStatuses are the statuses books.yaml and
-// papers.yaml document; --status takes one of them (or any other a list
-// uses).
-var (
-	bookStatuses  = []string{"read", "reading", "reread", "want", "abandoned"}
-	paperStatuses = []string{"read", "reading", "want"}
-)
-
 // listBooks prints the reading log in file order, one book a line:
 //
 //	2020  reread  Designing Data-Intensive Applications  Martin Kleppmann
@@ -42,7 +34,7 @@ func listBooks(c *commandContext) int {
 		for _, b := range books {
 			statuses = append(statuses, b.Status)
 		}
-		if !c.knownStatus(*status, bookStatuses, statuses) {
+		if !c.knownStatus(*status, content.BookStatuses(), statuses) {
 			return 1
 		}
 		books = slices.DeleteFunc(slices.Clone(books), func(b content.Book) bool { return b.Status != *status })
@@ -98,7 +90,7 @@ func listPapers(c *commandContext) int {
 		for _, p := range papers {
 			statuses = append(statuses, p.Status)
 		}
-		if !c.knownStatus(*status, paperStatuses, statuses) {
+		if !c.knownStatus(*status, content.PaperStatuses(), statuses) {
 			return 1
 		}
 		papers = slices.DeleteFunc(slices.Clone(papers), func(p content.Paper) bool { return p.Status != *status })
